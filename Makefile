@@ -1,0 +1,36 @@
+# The two commands of the README: `make run` and `make test`. Both install what
+# is missing first, so they work on a fresh Debian machine with Node 20+.
+.PHONY: run test install deps build lint typecheck unit integration bench clean
+
+install: node_modules/.installed
+	@scripts/ensure-redis.sh
+
+node_modules/.installed: package.json package-lock.json packages/*/package.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+deps: install
+
+build: install
+	npm run build
+
+run: build
+	node packages/core/dist/cli.js demo
+
+lint: install
+	npm run lint
+
+typecheck: install
+	npm run typecheck
+
+test: build
+	npm run typecheck
+	npm run lint
+	npm test
+	@scripts/check-no-redis-left.sh
+
+bench: build
+	npm run bench:engine
+
+clean:
+	rm -rf node_modules packages/*/node_modules packages/*/dist coverage

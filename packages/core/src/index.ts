@@ -1,0 +1,24 @@
+export { QueueEngine, ENGINE_DEFAULTS, type EngineOptions } from './engine';
+export {
+  ERROR_CODES,
+  SluiceError,
+  isSluiceError,
+  type SluiceErrorCode,
+} from './errors';
+export { queueArn, queueNameFromArn, type AccountScope } from './arn';
+export type { Clock } from './clock';
+export type { EngineLimits } from './context';
+export type * from './message-types';
+export type { ReceiveOptions } from './receive';
+export type { SendBatchEntry } from './send';
+export type { ReceiptEntry, VisibilityEntry } from './receipts';
+export type { Page, PageOptions, CreateQueueResult } from './queues';
+export type { Tags } from './tags';
+export type { SweepResult } from './maintenance';
+export { md5OfMessageAttributes, md5Hex } from './md5';
+export { ALL_ATTRIBUTE_NAMES } from './queue-attributes';
+export {
+  startRedisServer,
+  type RedisServer,
+  type RedisServerOptions,
+} from './redis-server';

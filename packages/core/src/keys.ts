@@ -1,0 +1,62 @@
+/**
+ * The Redis key schema. Every key of one queue shares the hash tag `{q:<name>}`
+ * so a queue lives in one Redis Cluster slot and each script touches one slot.
+ * docs/architecture.md describes each structure.
+ */
+export interface QueueKeys {
+  /** hash: attributes, timestamps, redrive target, last purge */
+  readonly meta: string;
+  /** hash: tag key -> value */
+  readonly tags: string;
+  /** string with a 60 s TTL left by DeleteQueue */
+  readonly tombstone: string;
+  /** hash: message id -> immutable payload (JSON) */
+  readonly messages: string;
+  /** hash: message id -> "receiveCount:firstReceiveMs:lastReceiveMs" */
+  readonly receipts: string;
+  /** zset: message id -> ms when it is next visible (queued, delayed, in flight) */
+  readonly schedule: string;
+  /** zset: message id -> ms its delay ends; entries in the past are stale */
+  readonly delayed: string;
+  /** zset: message id -> ms it was first sent (retention) */
+  readonly sent: string;
+  /** hash: message id -> "dlq:<queue>" or "move:<queue>" ("move:" = back to
+   * the queue it came from), for moves between queues in progress */
+  readonly outbox: string;
+  /** hash: counter name -> integer, for metrics */
+  readonly stats: string;
+  /** set: names of queues whose RedrivePolicy names this queue */
+  readonly dlqSources: string;
+  /** hash: task handle -> JSON of a message move task reading this queue */
+  readonly moveTasks: string;
+  /** pub/sub channel (not a key) announcing newly visible messages */
+  readonly wakeChannel: string;
+}
+
+export interface GlobalKeys {
+  /** zset (all scores 0): every queue name, for lexicographic listing */
+  readonly queues: string;
+}
+
+export function queueKeys(prefix: string, name: string): QueueKeys {
+  const base = `${prefix}:{q:${name}}:`;
+  return {
+    meta: `${base}meta`,
+    tags: `${base}tags`,
+    tombstone: `${base}tombstone`,
+    messages: `${base}messages`,
+    receipts: `${base}receipts`,
+    schedule: `${base}schedule`,
+    delayed: `${base}delayed`,
+    sent: `${base}sent`,
+    outbox: `${base}outbox`,
+    stats: `${base}stats`,
+    dlqSources: `${base}dlq-sources`,
+    moveTasks: `${base}move-tasks`,
+    wakeChannel: `${base}wake`,
+  };
+}
+
+export function globalKeys(prefix: string): GlobalKeys {
+  return { queues: `${prefix}:queues` };
+}

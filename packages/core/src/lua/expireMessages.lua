@@ -1,0 +1,8 @@
+--@include expireOld
+-- Drops messages past the queue's retention period, for queues nobody reads.
+-- KEYS[1] meta  KEYS[2] messages  KEYS[3] receipts  KEYS[4] schedule
+-- KEYS[5] delayed  KEYS[6] sent  KEYS[7] outbox
+-- ARGV[1] now (ms)
+-- ARGV[2] most messages to drop in this call
+-- Returns the number dropped
+return expireOld(KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7], tonumber(ARGV[1]), tonumber(ARGV[2]))

@@ -1,0 +1,95 @@
+import type { MessageAttributeValue, MessageAttributes } from './message-types';
+
+/**
+ * The immutable part of a message as stored in the queue's `messages` hash.
+ * Only TypeScript reads it; Lua moves it around as an opaque string.
+ */
+export interface StoredMessage {
+  readonly body: string;
+  readonly md5OfBody: string;
+  readonly sentAt: number;
+  readonly senderId: string;
+  readonly attributes?: MessageAttributes;
+  readonly md5OfAttributes?: string;
+  readonly traceHeader?: string;
+  readonly md5OfSystemAttributes?: string;
+  /** ARN of the queue a dead-letter move took it from */
+  readonly deadLetterSourceArn?: string;
+}
+
+interface WireAttribute {
+  t: string;
+  s?: string;
+  b?: string;
+}
+
+interface WireMessage {
+  b: string;
+  m: string;
+  t: number;
+  i: string;
+  a?: Record<string, WireAttribute>;
+  ma?: string;
+  x?: string;
+  mx?: string;
+  d?: string;
+}
+
+function attributeToWire(value: MessageAttributeValue): WireAttribute {
+  return value.binaryValue !== undefined
+    ? { t: value.dataType, b: value.binaryValue.toString('base64') }
+    : { t: value.dataType, s: value.stringValue ?? '' };
+}
+
+function attributeFromWire(value: WireAttribute): MessageAttributeValue {
+  return value.b !== undefined
+    ? { dataType: value.t, binaryValue: Buffer.from(value.b, 'base64') }
+    : { dataType: value.t, stringValue: value.s ?? '' };
+}
+
+export function encodePayload(message: StoredMessage): string {
+  const wire: WireMessage = {
+    b: message.body,
+    m: message.md5OfBody,
+    t: message.sentAt,
+    i: message.senderId,
+  };
+  if (message.attributes && Object.keys(message.attributes).length > 0) {
+    wire.a = Object.fromEntries(
+      Object.entries(message.attributes).map(([k, v]) => [
+        k,
+        attributeToWire(v),
+      ]),
+    );
+    wire.ma = message.md5OfAttributes;
+  }
+  if (message.traceHeader !== undefined) {
+    wire.x = message.traceHeader;
+    wire.mx = message.md5OfSystemAttributes;
+  }
+  if (message.deadLetterSourceArn !== undefined) {
+    wire.d = message.deadLetterSourceArn;
+  }
+  return JSON.stringify(wire);
+}
+
+export function decodePayload(raw: string): StoredMessage {
+  const wire = JSON.parse(raw) as WireMessage;
+  return {
+    body: wire.b,
+    md5OfBody: wire.m,
+    sentAt: wire.t,
+    senderId: wire.i,
+    ...(wire.a && {
+      attributes: Object.fromEntries(
+        Object.entries(wire.a).map(([k, v]) => [k, attributeFromWire(v)]),
+      ),
+      md5OfAttributes: wire.ma,
+    }),
+    ...(wire.x !== undefined && {
+      traceHeader: wire.x,
+      md5OfSystemAttributes: wire.mx,
+    }),
+    ...(wire.d !== undefined && { deadLetterSourceArn: wire.d }),
+  };
+}

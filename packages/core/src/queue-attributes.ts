@@ -1,0 +1,288 @@
+import { SluiceError, invalidParameter } from './errors';
+
+/**
+ * Queue attributes: which exist, their ranges and defaults, and their canonical
+ * stored form. Values travel as strings, as on the SQS wire.
+ */
+interface IntegerAttribute {
+  readonly kind: 'integer';
+  readonly min: number;
+  readonly max: number;
+  readonly default: number;
+}
+interface BooleanAttribute {
+  readonly kind: 'boolean';
+  readonly default?: boolean;
+}
+interface TextAttribute {
+  readonly kind: 'json' | 'text';
+}
+type AttributeSpec = IntegerAttribute | BooleanAttribute | TextAttribute;
+
+const SETTABLE = {
+  DelaySeconds: { kind: 'integer', min: 0, max: 900, default: 0 },
+  MaximumMessageSize: {
+    kind: 'integer',
+    min: 1024,
+    max: 1_048_576,
+    default: 1_048_576,
+  },
+  MessageRetentionPeriod: {
+    kind: 'integer',
+    min: 60,
+    max: 1_209_600,
+    default: 345_600,
+  },
+  ReceiveMessageWaitTimeSeconds: {
+    kind: 'integer',
+    min: 0,
+    max: 20,
+    default: 0,
+  },
+  VisibilityTimeout: { kind: 'integer', min: 0, max: 43_200, default: 30 },
+  KmsDataKeyReusePeriodSeconds: {
+    kind: 'integer',
+    min: 60,
+    max: 86_400,
+    default: 300,
+  },
+  SqsManagedSseEnabled: { kind: 'boolean', default: true },
+  FifoQueue: { kind: 'boolean' },
+  RedrivePolicy: { kind: 'json' },
+  RedriveAllowPolicy: { kind: 'json' },
+  Policy: { kind: 'json' },
+  KmsMasterKeyId: { kind: 'text' },
+} as const satisfies Record<string, AttributeSpec>;
+
+export type SettableAttributeName = keyof typeof SETTABLE;
+
+/** Attributes the FIFO issue adds; a standard queue does not know them. */
+const FIFO_ONLY = [
+  'ContentBasedDeduplication',
+  'DeduplicationScope',
+  'FifoThroughputLimit',
+] as const;
+
+export const READ_ONLY_ATTRIBUTES = [
+  'QueueArn',
+  'ApproximateNumberOfMessages',
+  'ApproximateNumberOfMessagesNotVisible',
+  'ApproximateNumberOfMessagesDelayed',
+  'CreatedTimestamp',
+  'LastModifiedTimestamp',
+] as const;
+
+export type ReadOnlyAttributeName = (typeof READ_ONLY_ATTRIBUTES)[number];
+export type QueueAttributeName = SettableAttributeName | ReadOnlyAttributeName;
+
+export const ALL_ATTRIBUTE_NAMES: readonly QueueAttributeName[] = [
+  ...READ_ONLY_ATTRIBUTES,
+  ...(Object.keys(SETTABLE) as SettableAttributeName[]),
+];
+
+/** Attributes every queue stores from its creation on. */
+export function defaultAttributes(): Record<string, string> {
+  const defaults: Record<string, string> = {};
+  for (const [name, spec] of Object.entries(SETTABLE)) {
+    if ('default' in spec) {
+      defaults[name] = String(spec.default);
+    }
+  }
+  return defaults;
+}
+
+export function unknownAttribute(name: string): SluiceError {
+  return new SluiceError('InvalidAttributeName', `Unknown Attribute ${name}.`);
+}
+
+function invalidValue(name: string): SluiceError {
+  return new SluiceError(
+    'InvalidAttributeValue',
+    `Invalid value for the parameter ${name}.`,
+  );
+}
+
+function isSettable(name: string): name is SettableAttributeName {
+  return Object.prototype.hasOwnProperty.call(SETTABLE, name);
+}
+
+function canonicalInteger(name: string, spec: IntegerAttribute, value: string) {
+  if (!/^\s*-?\d+\s*$/.test(value)) {
+    throw invalidValue(name);
+  }
+  const n = Number(value);
+  if (n < spec.min || n > spec.max) {
+    throw invalidValue(name);
+  }
+  return String(n);
+}
+
+function canonicalBoolean(name: string, value: string): string {
+  const lower = value.toLowerCase();
+  if (lower !== 'true' && lower !== 'false') {
+    throw invalidValue(name);
+  }
+  return lower;
+}
+
+function parseJsonObject(name: string, value: string): Record<string, unknown> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value);
+  } catch {
+    throw invalidParameter(name, value, `${name} is not a valid JSON map.`);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw invalidParameter(name, value, `${name} is not a valid JSON map.`);
+  }
+  return parsed as Record<string, unknown>;
+}
+
+export interface RedrivePolicy {
+  readonly deadLetterTargetArn: string;
+  readonly maxReceiveCount: number;
+}
+
+export function parseRedrivePolicy(value: string): RedrivePolicy {
+  const map = parseJsonObject('RedrivePolicy', value);
+  const arn = map.deadLetterTargetArn;
+  const rawCount = map.maxReceiveCount;
+  if (typeof arn !== 'string' || arn === '') {
+    throw invalidParameter(
+      'RedrivePolicy',
+      value,
+      'Redrive policy does not contain mandatory attribute: deadLetterTargetArn.',
+    );
+  }
+  if (rawCount === undefined) {
+    throw invalidParameter(
+      'RedrivePolicy',
+      value,
+      'Redrive policy does not contain mandatory attribute: maxReceiveCount.',
+    );
+  }
+  const count = Number(rawCount);
+  if (!Number.isInteger(count) || count < 1 || count > 1000) {
+    throw invalidParameter(
+      'RedrivePolicy',
+      value,
+      `Invalid value for maxReceiveCount: ${JSON.stringify(rawCount)}, valid values are from 1 to 1000 both inclusive.`,
+    );
+  }
+  const unknown = Object.keys(map).filter(
+    (k) => k !== 'deadLetterTargetArn' && k !== 'maxReceiveCount',
+  );
+  if (unknown.length > 0) {
+    throw invalidParameter(
+      'RedrivePolicy',
+      value,
+      `Only following attributes are supported: [deadLetterTargetArn, maxReceiveCount].`,
+    );
+  }
+  return { deadLetterTargetArn: arn, maxReceiveCount: count };
+}
+
+export type RedrivePermission = 'allowAll' | 'denyAll' | 'byQueue';
+
+export interface RedriveAllowPolicy {
+  readonly redrivePermission: RedrivePermission;
+  readonly sourceQueueArns?: readonly string[];
+}
+
+export function parseRedriveAllowPolicy(value: string): RedriveAllowPolicy {
+  const map = parseJsonObject('RedriveAllowPolicy', value);
+  const permission = map.redrivePermission;
+  const arns = map.sourceQueueArns;
+  const fail = (reason: string) =>
+    invalidParameter('RedriveAllowPolicy', value, reason);
+  if (
+    permission !== 'allowAll' &&
+    permission !== 'denyAll' &&
+    permission !== 'byQueue'
+  ) {
+    throw fail('Invalid value for redrivePermission.');
+  }
+  if (permission !== 'byQueue') {
+    if (arns !== undefined) {
+      throw fail(
+        `sourceQueueArns can only be specified with redrivePermission byQueue.`,
+      );
+    }
+    return { redrivePermission: permission };
+  }
+  if (
+    !Array.isArray(arns) ||
+    arns.length < 1 ||
+    arns.length > 10 ||
+    !arns.every((a) => typeof a === 'string')
+  ) {
+    throw fail(
+      'sourceQueueArns must be a list of 1 to 10 queue ARNs when redrivePermission is byQueue.',
+    );
+  }
+  return { redrivePermission: permission, sourceQueueArns: arns };
+}
+
+/** Canonical form (the one GetQueueAttributes returns) of one settable value. */
+function canonicalValue(name: SettableAttributeName, value: string): string {
+  const spec: AttributeSpec = SETTABLE[name];
+  switch (spec.kind) {
+    case 'integer':
+      return canonicalInteger(name, spec, value);
+    case 'boolean':
+      return canonicalBoolean(name, value);
+    case 'text':
+      return value;
+    case 'json':
+      if (value === '') {
+        return '';
+      }
+      if (name === 'RedrivePolicy') {
+        return JSON.stringify(parseRedrivePolicy(value));
+      }
+      if (name === 'RedriveAllowPolicy') {
+        return JSON.stringify(parseRedriveAllowPolicy(value));
+      }
+      parseJsonObject(name, value);
+      return value;
+  }
+}
+
+/**
+ * Validates attributes given to CreateQueue or SetQueueAttributes and returns
+ * them in canonical form. An empty string for a JSON or text attribute means
+ * "remove it".
+ */
+export function canonicalAttributes(
+  input: Readonly<Record<string, string>>,
+): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(input)) {
+    if ((FIFO_ONLY as readonly string[]).includes(name) || !isSettable(name)) {
+      throw unknownAttribute(name);
+    }
+    out[name] = canonicalValue(name, value);
+  }
+  if (out.FifoQueue === 'true') {
+    throw new SluiceError(
+      'UnsupportedOperation',
+      'FIFO queues are not supported by this Sluice version yet.',
+    );
+  }
+  delete out.FifoQueue;
+  return out;
+}
+
+export function requestedAttributeNames(
+  names: readonly string[],
+): QueueAttributeName[] {
+  if (names.includes('All')) {
+    return [...ALL_ATTRIBUTE_NAMES];
+  }
+  for (const name of names) {
+    if (!(ALL_ATTRIBUTE_NAMES as readonly string[]).includes(name)) {
+      throw unknownAttribute(name);
+    }
+  }
+  return [...new Set(names)] as QueueAttributeName[];
+}

@@ -1,0 +1,240 @@
+import type { EngineContext } from './context';
+import { invalidParameter } from './errors';
+import type {
+  MessageAttributes,
+  ReceivedMessage,
+  SystemAttributeName,
+} from './message-types';
+import { decodePayload, type StoredMessage } from './payload';
+import { encodeReceiptHandle } from './receipt-handle';
+import { okFields } from './script-reply';
+import { completeTransfers } from './transfers';
+
+export interface ReceiveOptions {
+  /** 1..10, default 1 */
+  readonly maxNumberOfMessages?: number;
+  /** seconds; default: the queue's VisibilityTimeout */
+  readonly visibilityTimeout?: number;
+  /** seconds to wait for a message, 0..20; default: the queue's ReceiveMessageWaitTimeSeconds */
+  readonly waitTimeSeconds?: number;
+  /** system attributes to return: names, or "All" */
+  readonly attributeNames?: readonly string[];
+  /** message attributes to return: names, "prefix.*", or "All" / ".*" */
+  readonly messageAttributeNames?: readonly string[];
+  /** ends a long poll early with whatever it has (nothing) */
+  readonly signal?: AbortSignal;
+}
+
+function validateRange(
+  name: string,
+  value: number | undefined,
+  min: number,
+  max: number,
+  reason: string,
+) {
+  if (
+    value !== undefined &&
+    (!Number.isInteger(value) || value < min || value > max)
+  ) {
+    throw invalidParameter(name, value, reason);
+  }
+}
+
+export function validateReceiveOptions(options: ReceiveOptions): void {
+  validateRange(
+    'MaxNumberOfMessages',
+    options.maxNumberOfMessages,
+    1,
+    10,
+    'Must be between 1 and 10, if provided.',
+  );
+  validateRange(
+    'WaitTimeSeconds',
+    options.waitTimeSeconds,
+    0,
+    20,
+    'Must be >= 0 and <= 20, if provided.',
+  );
+  validateRange(
+    'VisibilityTimeout',
+    options.visibilityTimeout,
+    0,
+    43_200,
+    'Must be >= 0 and <= 43200, if provided.',
+  );
+}
+
+/**
+ * Whether an empty result counts as an empty receive (a metric): a long poll
+ * counts once, at its end; "auto" counts when the queue does not long-poll.
+ */
+type EmptyReceiveCounting = 'yes' | 'no' | 'auto';
+
+interface Attempt {
+  readonly waitSeconds: number;
+  readonly nextVisibleAt: number | undefined;
+  readonly messages: readonly ReceivedMessage[];
+}
+
+function selectSystemAttributes(
+  stored: StoredMessage,
+  receiveCount: number,
+  firstReceive: number,
+  names: ReadonlySet<string>,
+): Partial<Record<SystemAttributeName, string>> {
+  const all = names.has('All');
+  const values: Partial<Record<SystemAttributeName, string | undefined>> = {
+    SenderId: stored.senderId,
+    SentTimestamp: String(stored.sentAt),
+    ApproximateReceiveCount: String(receiveCount),
+    ApproximateFirstReceiveTimestamp: String(firstReceive),
+    AWSTraceHeader: stored.traceHeader,
+    DeadLetterQueueSourceArn: stored.deadLetterSourceArn,
+  };
+  const selected: Partial<Record<SystemAttributeName, string>> = {};
+  for (const [name, value] of Object.entries(values)) {
+    if (value !== undefined && (all || names.has(name))) {
+      selected[name as SystemAttributeName] = value;
+    }
+  }
+  return selected;
+}
+
+export function selectMessageAttributes(
+  attributes: MessageAttributes | undefined,
+  names: readonly string[],
+): MessageAttributes {
+  if (!attributes || names.length === 0) {
+    return {};
+  }
+  if (names.includes('All') || names.includes('.*')) {
+    return attributes;
+  }
+  const prefixes = names
+    .filter((n) => n.endsWith('.*'))
+    .map((n) => n.slice(0, -1));
+  return Object.fromEntries(
+    Object.entries(attributes).filter(
+      ([name]) =>
+        names.includes(name) || prefixes.some((p) => name.startsWith(p)),
+    ),
+  );
+}
+
+async function attempt(
+  ctx: EngineContext,
+  queue: string,
+  options: ReceiveOptions,
+  countEmpty: EmptyReceiveCounting,
+): Promise<Attempt> {
+  const keys = ctx.keys(queue);
+  const fields = okFields(
+    await ctx.scripts.run(
+      'receiveMessages',
+      [
+        keys.meta,
+        keys.messages,
+        keys.receipts,
+        keys.schedule,
+        keys.delayed,
+        keys.sent,
+        keys.outbox,
+        keys.stats,
+      ],
+      [
+        ctx.clock(),
+        options.maxNumberOfMessages ?? 1,
+        options.visibilityTimeout ?? '',
+        countEmpty,
+        ctx.limits.maxInFlight,
+      ],
+    ),
+  );
+  const waitSeconds = Number(fields[0]);
+  const nextVisibleAt = fields[1] === '' ? undefined : Number(fields[1]);
+  const movedCount = Number(fields[2]);
+  const moved = fields.slice(3, 3 + movedCount) as string[];
+  if (moved.length > 0) {
+    await completeTransfers(ctx, queue, moved);
+  }
+  const systemNames = new Set(options.attributeNames ?? []);
+  const messages: ReceivedMessage[] = [];
+  for (let i = 3 + movedCount; i + 3 < fields.length; i += 4) {
+    const id = String(fields[i]);
+    const stored = decodePayload(String(fields[i + 1]));
+    const receiveCount = Number(fields[i + 2]);
+    const firstReceive = Number(fields[i + 3]);
+    const messageAttributes = selectMessageAttributes(
+      stored.attributes,
+      options.messageAttributeNames ?? [],
+    );
+    messages.push({
+      messageId: id,
+      receiptHandle: encodeReceiptHandle({
+        queue,
+        messageId: id,
+        receiveCount,
+      }),
+      body: stored.body,
+      md5OfBody: stored.md5OfBody,
+      ...(Object.keys(messageAttributes).length > 0 && {
+        md5OfMessageAttributes: stored.md5OfAttributes,
+      }),
+      attributes: selectSystemAttributes(
+        stored,
+        receiveCount,
+        firstReceive,
+        systemNames,
+      ),
+      messageAttributes,
+    });
+  }
+  return { waitSeconds, nextVisibleAt, messages };
+}
+
+/**
+ * ReceiveMessage with long polling: when nothing is visible it waits on the
+ * queue's wake channel (a send, a visibility reset to 0, a dead-letter
+ * arrival) and on a timer for the next delayed or in-flight message to turn
+ * visible, never polling Redis in a loop.
+ */
+export async function receiveMessages(
+  ctx: EngineContext,
+  queue: string,
+  options: ReceiveOptions,
+): Promise<ReceivedMessage[]> {
+  validateReceiveOptions(options);
+  const started = Date.now();
+  const explicitWait = options.waitTimeSeconds;
+  const first = await attempt(
+    ctx,
+    queue,
+    options,
+    explicitWait === undefined ? 'auto' : explicitWait === 0 ? 'yes' : 'no',
+  );
+  const waitSeconds = explicitWait ?? first.waitSeconds;
+  if (first.messages.length > 0 || waitSeconds === 0) {
+    return [...first.messages];
+  }
+  const deadline = started + waitSeconds * 1000;
+  while (!options.signal?.aborted && !ctx.lifecycle.closing) {
+    const ticket = await ctx.notifier.ticket(ctx.keys(queue).wakeChannel);
+    try {
+      const now = Date.now();
+      const last = now >= deadline;
+      const result = await attempt(ctx, queue, options, last ? 'yes' : 'no');
+      if (result.messages.length > 0 || last) {
+        return [...result.messages];
+      }
+      const { nextVisibleAt } = result;
+      const wakeAt =
+        nextVisibleAt === undefined
+          ? deadline
+          : Math.min(deadline, now + Math.max(1, nextVisibleAt - ctx.clock()));
+      await ticket.wait(wakeAt, options.signal);
+    } finally {
+      await ticket.release();
+    }
+  }
+  return [];
+}

@@ -1,0 +1,61 @@
+import { SluiceError, queueDoesNotExist } from './errors';
+
+/**
+ * Scripts answer with an array whose first element is "ok" or one code of a
+ * small closed set; this is the one place those codes become errors.
+ */
+export type ScriptStatus =
+  | 'ok'
+  | 'QueueDoesNotExist'
+  | 'QueueDeletedRecently'
+  | 'PurgeQueueInProgress'
+  | 'OverLimit'
+  | 'TooManyTags';
+
+function scriptError(status: Exclude<ScriptStatus, 'ok'>): SluiceError {
+  switch (status) {
+    case 'QueueDoesNotExist':
+      return queueDoesNotExist();
+    case 'QueueDeletedRecently':
+      return new SluiceError(
+        'QueueDeletedRecently',
+        'You must wait 60 seconds after deleting a queue before you can create another with the same name.',
+      );
+    case 'PurgeQueueInProgress':
+      return new SluiceError(
+        'PurgeQueueInProgress',
+        'Only one PurgeQueue operation on a queue is allowed every 60 seconds.',
+      );
+    case 'OverLimit':
+      return new SluiceError(
+        'OverLimit',
+        'Too many messages in flight: the queue has reached its limit of in-flight messages.',
+      );
+    case 'TooManyTags':
+      return new SluiceError(
+        'InvalidParameterValue',
+        'Too many tags added for queue. A queue can have at most 50 tags.',
+      );
+  }
+}
+
+/** The reply's fields after its status, or the status's error. */
+export function okFields(reply: unknown): unknown[] {
+  const [status, ...rest] = reply as [ScriptStatus, ...unknown[]];
+  if (status !== 'ok') {
+    throw scriptError(status);
+  }
+  return rest;
+}
+
+/** The first field of a reply whose status may be a non-"ok" word (e.g. "exists"). */
+export function replyStatus(reply: unknown): string {
+  return String((reply as unknown[])[0]);
+}
+
+export function throwIfScriptError(reply: unknown): void {
+  const status = replyStatus(reply);
+  if (status !== 'ok' && status !== 'created' && status !== 'exists') {
+    throw scriptError(status as Exclude<ScriptStatus, 'ok'>);
+  }
+}
