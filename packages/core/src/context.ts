@@ -32,8 +32,8 @@ export interface EngineContext {
   readonly limits: EngineLimits;
   readonly keys: (queue: string) => QueueKeys;
   readonly global: GlobalKeys;
-  /** set when the engine closes, so long polls end at once */
-  readonly lifecycle: { closing: boolean };
+  /** tells long polls the engine is closing, and lets close wait for them */
+  readonly lifecycle: Lifecycle;
 }
 
 export function contextKeys(prefix: string) {
@@ -41,4 +41,32 @@ export function contextKeys(prefix: string) {
     keys: (queue: string) => queueKeys(prefix, queue),
     global: globalKeys(prefix),
   };
+}
+
+/** Counts receives under way so that closing can wait until they return. */
+export class Lifecycle {
+  closing = false;
+  private active = 0;
+  private onIdle: (() => void) | undefined;
+
+  async track<T>(work: () => Promise<T>): Promise<T> {
+    this.active += 1;
+    try {
+      return await work();
+    } finally {
+      this.active -= 1;
+      if (this.active === 0) {
+        this.onIdle?.();
+      }
+    }
+  }
+
+  idle(): Promise<void> {
+    if (this.active === 0) {
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => {
+      this.onIdle = resolve;
+    });
+  }
 }

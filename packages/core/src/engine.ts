@@ -3,6 +3,7 @@ import { queueArn, type AccountScope } from './arn';
 import { systemClock, type Clock } from './clock';
 import {
   DEFAULT_LIMITS,
+  Lifecycle,
   contextKeys,
   type EngineContext,
   type EngineLimits,
@@ -76,7 +77,7 @@ export class QueueEngine {
         accountId: options.accountId ?? ENGINE_DEFAULTS.accountId,
       },
       limits: { ...DEFAULT_LIMITS, ...options.limits },
-      lifecycle: { closing: false },
+      lifecycle: new Lifecycle(),
       ...contextKeys(prefix),
     };
     const interval =
@@ -182,7 +183,9 @@ export class QueueEngine {
     queue: string,
     options: ReceiveOptions = {},
   ): Promise<ReceivedMessage[]> {
-    return receiveMessages(this.ctx, queue, options);
+    return this.ctx.lifecycle.track(() =>
+      receiveMessages(this.ctx, queue, options),
+    );
   }
 
   deleteMessage(queue: string, receiptHandle: string): Promise<void> {
@@ -234,7 +237,8 @@ export class QueueEngine {
   async close(): Promise<void> {
     this.ctx.lifecycle.closing = true;
     clearInterval(this.maintenance);
-    this.ctx.notifier.wakeAll();
+    this.ctx.notifier.close();
+    await this.ctx.lifecycle.idle();
     this.subscriber.disconnect();
     if (this.ownsConnection) {
       await this.ctx.redis.quit().catch(() => undefined);

@@ -55,6 +55,7 @@ interface ChannelState {
 
 export class WakeNotifier {
   private readonly channels = new Map<string, ChannelState>();
+  private closed = false;
 
   constructor(private readonly subscriber: Redis) {
     subscriber.on('message', (channel: string, count: string) => {
@@ -87,7 +88,7 @@ export class WakeNotifier {
     if (index >= 0) {
       state.tickets.splice(index, 1);
     }
-    if (state.tickets.length === 0) {
+    if (state.tickets.length === 0 && !this.closed) {
       this.channels.delete(ticket.channel);
       await state.subscribed;
       if (!this.channels.has(ticket.channel)) {
@@ -96,8 +97,9 @@ export class WakeNotifier {
     }
   }
 
-  /** Wakes every waiter, e.g. on shutdown. */
-  wakeAll(): void {
+  /** Wakes every waiter and stops unsubscribing: the connection is going away. */
+  close(): void {
+    this.closed = true;
     for (const state of this.channels.values()) {
       for (const ticket of state.tickets) {
         ticket.signal();
