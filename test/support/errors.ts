@@ -15,7 +15,7 @@ export async function expectSluiceError(
   }
   if (!isSluiceError(caught)) {
     throw new Error(
-      `expected a SluiceError ${code}, got ${caught === undefined ? 'success' : String(caught)}`,
+      `expected a SluiceError ${code}, got ${caught instanceof Error ? caught.message : 'success'}`,
     );
   }
   expect(caught.code).toBe(code);
