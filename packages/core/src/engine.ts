@@ -9,6 +9,11 @@ import {
   type EngineLimits,
 } from './context';
 import { sweep, type SweepResult } from './maintenance';
+import {
+  MoveTaskRunner,
+  type MoveTask,
+  type StartMoveTaskInput,
+} from './move-tasks';
 import type {
   BatchResult,
   ReceivedMessage,
@@ -56,6 +61,7 @@ export class QueueEngine {
   private readonly ctx: EngineContext;
   private readonly subscriber: Redis;
   private readonly ownsConnection: boolean;
+  private readonly moveTasks: MoveTaskRunner;
   private maintenance: NodeJS.Timeout | undefined;
 
   constructor(options: EngineOptions) {
@@ -80,6 +86,7 @@ export class QueueEngine {
       lifecycle: new Lifecycle(),
       ...contextKeys(prefix),
     };
+    this.moveTasks = new MoveTaskRunner(this.ctx);
     const interval =
       options.maintenanceIntervalMs ?? ENGINE_DEFAULTS.maintenanceIntervalMs;
     if (interval > 0) {
@@ -228,9 +235,30 @@ export class QueueEngine {
     );
   }
 
+  /** Starts moving a dead-letter queue's messages back (or to a queue). */
+  startMessageMoveTask(
+    input: StartMoveTaskInput,
+  ): Promise<{ taskHandle: string }> {
+    return this.moveTasks.start(input);
+  }
+
+  cancelMessageMoveTask(
+    taskHandle: string,
+  ): Promise<{ approximateNumberOfMessagesMoved: number }> {
+    return this.moveTasks.cancel(taskHandle);
+  }
+
+  /** The newest tasks of a source queue, newest first (1..10, default 1). */
+  listMessageMoveTasks(
+    sourceArn: string,
+    maxResults?: number,
+  ): Promise<MoveTask[]> {
+    return this.moveTasks.list(sourceArn, maxResults);
+  }
+
   /** Runs one maintenance pass now (the engine also runs them on a timer). */
   sweep(): Promise<SweepResult> {
-    return sweep(this.ctx);
+    return sweep(this.ctx, (queue) => this.moveTasks.resumeStale(queue));
   }
 
   /** Ends waiting long polls (they return empty), stops timers, disconnects. */
@@ -239,6 +267,7 @@ export class QueueEngine {
     clearInterval(this.maintenance);
     this.ctx.notifier.close();
     await this.ctx.lifecycle.idle();
+    await this.moveTasks.stopped();
     this.subscriber.disconnect();
     if (this.ownsConnection) {
       await this.ctx.redis.quit().catch(() => undefined);

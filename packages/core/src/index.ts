@@ -15,6 +15,11 @@ export type { ReceiptEntry, VisibilityEntry } from './receipts';
 export type { Page, PageOptions, CreateQueueResult } from './queues';
 export type { Tags } from './tags';
 export type { SweepResult } from './maintenance';
+export type {
+  MoveTask,
+  MoveTaskStatus,
+  StartMoveTaskInput,
+} from './move-tasks';
 export { md5OfMessageAttributes, md5Hex } from './md5';
 export { ALL_ATTRIBUTE_NAMES } from './queue-attributes';
 export {

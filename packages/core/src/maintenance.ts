@@ -4,18 +4,27 @@ import { recoverOutbox } from './transfers';
 const CHUNK = 500;
 
 export interface SweepResult {
+  /** messages dropped past their retention period */
   readonly expired: number;
+  /** moves between queues finished for a process that stopped mid-way */
   readonly recovered: number;
+  /** message move tasks taken over from a process that stopped running them */
+  readonly resumedTasks: number;
 }
 
 /**
  * Work nobody's request triggers: dropping messages past retention in queues
- * nobody reads, and finishing moves a crashed process left parked. Reads the
- * queue registry in chunks and pipelines, never KEYS or SCAN.
+ * nobody reads, finishing moves a crashed process left parked, and resuming
+ * its move tasks. Reads the queue registry in chunks and pipelines, never
+ * KEYS or SCAN.
  */
-export async function sweep(ctx: EngineContext): Promise<SweepResult> {
+export async function sweep(
+  ctx: EngineContext,
+  resumeTasks: (queue: string) => Promise<number>,
+): Promise<SweepResult> {
   let expired = 0;
   let recovered = 0;
+  let resumedTasks = 0;
   let offset = 0;
   for (;;) {
     const names = await ctx.redis.zrange(
@@ -46,14 +55,20 @@ export async function sweep(ctx: EngineContext): Promise<SweepResult> {
         [now, 1000],
       );
       pipeline.hlen(k.outbox);
+      pipeline.hlen(k.moveTasks);
     }
     const results = (await pipeline.exec()) ?? [];
+    const reply = (i: number) => Number(results[i]?.[1] ?? 0);
     for (let i = 0; i < names.length; i += 1) {
-      expired += Number(results[2 * i]?.[1] ?? 0);
-      if (Number(results[2 * i + 1]?.[1] ?? 0) > 0) {
-        recovered += await recoverOutbox(ctx, names[i] as string);
+      const name = names[i] as string;
+      expired += reply(3 * i);
+      if (reply(3 * i + 1) > 0) {
+        recovered += await recoverOutbox(ctx, name);
+      }
+      if (reply(3 * i + 2) > 0) {
+        resumedTasks += await resumeTasks(name);
       }
     }
   }
-  return { expired, recovered };
+  return { expired, recovered, resumedTasks };
 }

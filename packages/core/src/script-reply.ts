@@ -10,7 +10,8 @@ export type ScriptStatus =
   | 'QueueDeletedRecently'
   | 'PurgeQueueInProgress'
   | 'OverLimit'
-  | 'TooManyTags';
+  | 'TooManyTags'
+  | 'TaskAlreadyRunning';
 
 function scriptError(status: Exclude<ScriptStatus, 'ok'>): SluiceError {
   switch (status) {
@@ -30,6 +31,11 @@ function scriptError(status: Exclude<ScriptStatus, 'ok'>): SluiceError {
       return new SluiceError(
         'OverLimit',
         'Too many messages in flight: the queue has reached its limit of in-flight messages.',
+      );
+    case 'TaskAlreadyRunning':
+      return new SluiceError(
+        'UnsupportedOperation',
+        'There is already a task running. Only one active task is allowed for a source queue arn at a given time.',
       );
     case 'TooManyTags':
       return new SluiceError(

@@ -26,6 +26,8 @@ export const SCRIPT_NAMES = [
   'returnFromOutbox',
   'takeForMove',
   'tagQueue',
+  'startMoveTask',
+  'updateMoveTask',
 ] as const;
 
 export type ScriptName = (typeof SCRIPT_NAMES)[number];

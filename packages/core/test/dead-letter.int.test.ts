@@ -142,8 +142,8 @@ describe('redrive to a dead-letter queue', () => {
       .hset(`${prefixOf}outbox`, sent.messageId, `dlq:${dlq}`)
       .exec();
     expect(await e.receiveMessages(source)).toEqual([]);
-    expect(await e.sweep()).toEqual({ expired: 0, recovered: 1 });
-    expect(await e.sweep()).toEqual({ expired: 0, recovered: 0 });
+    expect(await e.sweep()).toMatchObject({ recovered: 1 });
+    expect(await e.sweep()).toMatchObject({ recovered: 0 });
     const dead = await e.receiveMessages(dlq, { maxNumberOfMessages: 10 });
     expect(dead.map((m) => m.messageId)).toEqual([sent.messageId]);
   });

@@ -596,7 +596,11 @@ describe('retention', () => {
       { id: 'b', body: 'b' },
     ]);
     now += 61_000;
-    expect(await e.sweep()).toEqual({ expired: 2, recovered: 0 });
+    expect(await e.sweep()).toEqual({
+      expired: 2,
+      recovered: 0,
+      resumedTasks: 0,
+    });
     const left = await e.redis.keys(`*{q:${q}}:*`);
     expect(left.filter((k) => /:(messages|schedule|sent)$/.test(k))).toEqual(
       [],
