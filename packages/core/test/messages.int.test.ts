@@ -14,6 +14,19 @@ async function newQueue(
   return { e: engine, q };
 }
 
+/** A queue whose engine runs on a clock the test moves by hand. */
+async function clockedQueue(
+  attributes: Record<string, string> = {},
+  start = 1_000_000,
+) {
+  const clock = { now: start };
+  const { e, q } = await newQueue(
+    attributes,
+    fixture.engine({ clock: () => clock.now }),
+  );
+  return { e, q, clock };
+}
+
 async function counts(e: QueueEngine, q: string) {
   const a = await e.getQueueAttributes(q, [
     'ApproximateNumberOfMessages',
@@ -29,8 +42,7 @@ async function counts(e: QueueEngine, q: string) {
 
 describe('send and receive', () => {
   test('returns MD5s, ids and the system attributes asked for', async () => {
-    let now = 1_700_000_000_000;
-    const { e, q } = await newQueue({}, fixture.engine({ clock: () => now }));
+    const { e, q, clock } = await clockedQueue({}, 1_700_000_000_000);
     const body = 'héllo wörld 🎉';
     const sent = await e.sendMessage(q, {
       body,
@@ -51,7 +63,7 @@ describe('send and receive', () => {
     );
     expect(sent.md5OfMessageSystemAttributes).toMatch(/^[0-9a-f]{32}$/);
     expect(sent.messageId).toMatch(/^[0-9a-f-]{36}$/);
-    now += 1500;
+    clock.now += 1500;
     const [m] = await e.receiveMessages(q, {
       attributeNames: ['All'],
       messageAttributeNames: ['All'],
@@ -273,8 +285,7 @@ describe('message validation', () => {
 
 describe('delays', () => {
   test('per-message delay hides a message until it ends; 900 is the maximum', async () => {
-    let now = 1_000_000;
-    const { e, q } = await newQueue({}, fixture.engine({ clock: () => now }));
+    const { e, q, clock } = await clockedQueue();
     await e.sendMessage(q, { body: 'later', delaySeconds: 5 });
     await e.sendMessage(q, { body: 'longest', delaySeconds: 900 });
     await expectSluiceError(
@@ -283,25 +294,21 @@ describe('delays', () => {
       /DelaySeconds/,
     );
     expect(await counts(e, q)).toEqual({ visible: 0, inFlight: 0, delayed: 2 });
-    now += 4999;
+    clock.now += 4999;
     expect(await e.receiveMessages(q)).toEqual([]);
-    now += 1;
+    clock.now += 1;
     const [later] = await e.receiveMessages(q);
     expect(later?.body).toBe('later');
     expect(await counts(e, q)).toEqual({ visible: 0, inFlight: 1, delayed: 1 });
     await e.deleteMessage(q, later!.receiptHandle);
-    now += 895_000;
+    clock.now += 895_000;
     expect((await e.receiveMessages(q)).map((m) => m.body)).toEqual([
       'longest',
     ]);
   });
 
   test('the queue DelaySeconds applies unless the message sets its own, 0 included', async () => {
-    let now = 1_000_000;
-    const { e, q } = await newQueue(
-      { DelaySeconds: '10' },
-      fixture.engine({ clock: () => now }),
-    );
+    const { e, q, clock } = await clockedQueue({ DelaySeconds: '10' });
     await e.sendMessage(q, { body: 'queue-delay' });
     await e.sendMessage(q, { body: 'no-delay', delaySeconds: 0 });
     expect(
@@ -309,7 +316,7 @@ describe('delays', () => {
         (m) => m.body,
       ),
     ).toEqual(['no-delay']);
-    now += 10_000;
+    clock.now += 10_000;
     expect((await e.receiveMessages(q)).map((m) => m.body)).toEqual([
       'queue-delay',
     ]);
@@ -318,19 +325,15 @@ describe('delays', () => {
 
 describe('visibility', () => {
   test('the queue timeout hides a received message, a per-call one overrides it', async () => {
-    let now = 1_000_000;
-    const { e, q } = await newQueue(
-      { VisibilityTimeout: '30' },
-      fixture.engine({ clock: () => now }),
-    );
+    const { e, q, clock } = await clockedQueue({ VisibilityTimeout: '30' });
     await e.sendMessage(q, { body: 'x' });
     await e.receiveMessages(q);
-    now += 29_999;
+    clock.now += 29_999;
     expect(await e.receiveMessages(q)).toEqual([]);
-    now += 1;
+    clock.now += 1;
     const [again] = await e.receiveMessages(q, { visibilityTimeout: 5 });
     expect(again?.body).toBe('x');
-    now += 5000;
+    clock.now += 5000;
     expect(await e.receiveMessages(q)).toHaveLength(1);
   });
 
@@ -346,12 +349,11 @@ describe('visibility', () => {
   });
 
   test('changeMessageVisibility extends, shortens and resets to 0', async () => {
-    let now = 1_000_000;
-    const { e, q } = await newQueue({}, fixture.engine({ clock: () => now }));
+    const { e, q, clock } = await clockedQueue();
     await e.sendMessage(q, { body: 'x' });
     const [m] = await e.receiveMessages(q);
     await e.changeMessageVisibility(q, m!.receiptHandle, 100);
-    now += 99_000;
+    clock.now += 99_000;
     expect(await e.receiveMessages(q)).toEqual([]);
     await e.changeMessageVisibility(q, m!.receiptHandle, 0);
     const [again] = await e.receiveMessages(q);
@@ -359,14 +361,10 @@ describe('visibility', () => {
   });
 
   test('a message whose timeout ran out is not in flight: MessageNotInflight', async () => {
-    let now = 1_000_000;
-    const { e, q } = await newQueue(
-      { VisibilityTimeout: '1' },
-      fixture.engine({ clock: () => now }),
-    );
+    const { e, q, clock } = await clockedQueue({ VisibilityTimeout: '1' });
     await e.sendMessage(q, { body: 'x' });
     const [m] = await e.receiveMessages(q);
-    now += 1000;
+    clock.now += 1000;
     await expectSluiceError(
       e.changeMessageVisibility(q, m!.receiptHandle, 30),
       'MessageNotInflight',
@@ -386,11 +384,10 @@ describe('visibility', () => {
   });
 
   test('the total stays within 12 hours of the receive', async () => {
-    let now = 1_000_000;
-    const { e, q } = await newQueue({}, fixture.engine({ clock: () => now }));
+    const { e, q, clock } = await clockedQueue();
     await e.sendMessage(q, { body: 'x' });
     const [m] = await e.receiveMessages(q);
-    now += 1000;
+    clock.now += 1000;
     await e.changeMessageVisibility(q, m!.receiptHandle, 43_199);
     await expectSluiceError(
       e.changeMessageVisibility(q, m!.receiptHandle, 43_200),
@@ -446,14 +443,10 @@ describe('delete', () => {
   });
 
   test('a message visible again can still be deleted with its latest handle', async () => {
-    let now = 1_000_000;
-    const { e, q } = await newQueue(
-      { VisibilityTimeout: '1' },
-      fixture.engine({ clock: () => now }),
-    );
+    const { e, q, clock } = await clockedQueue({ VisibilityTimeout: '1' });
     await e.sendMessage(q, { body: 'x' });
     const [m] = await e.receiveMessages(q);
-    now += 5000;
+    clock.now += 5000;
     await e.deleteMessage(q, m!.receiptHandle);
     expect(await e.receiveMessages(q)).toEqual([]);
   });
@@ -550,8 +543,7 @@ describe('batches', () => {
 
 describe('purge', () => {
   test('removes visible, in-flight and delayed messages, once a minute', async () => {
-    let now = 1_000_000;
-    const { e, q } = await newQueue({}, fixture.engine({ clock: () => now }));
+    const { e, q, clock } = await clockedQueue();
     await e.sendMessageBatch(q, [
       { id: 'a', body: 'a' },
       { id: 'b', body: 'b' },
@@ -562,7 +554,7 @@ describe('purge', () => {
     expect(await counts(e, q)).toEqual({ visible: 0, inFlight: 0, delayed: 0 });
     await e.deleteMessage(q, inFlight!.receiptHandle);
     await expectSluiceError(e.purgeQueue(q), 'PurgeQueueInProgress');
-    now += 60_000;
+    clock.now += 60_000;
     await e.sendMessage(q, { body: 'after' });
     await e.purgeQueue(q);
     expect(await e.receiveMessages(q)).toEqual([]);
@@ -571,31 +563,28 @@ describe('purge', () => {
 
 describe('retention', () => {
   test('messages older than MessageRetentionPeriod disappear unreceived', async () => {
-    let now = 1_000_000;
-    const { e, q } = await newQueue(
-      { MessageRetentionPeriod: '60' },
-      fixture.engine({ clock: () => now }),
-    );
+    const { e, q, clock } = await clockedQueue({
+      MessageRetentionPeriod: '60',
+    });
     await e.sendMessage(q, { body: 'old' });
-    now += 30_000;
+    clock.now += 30_000;
     await e.sendMessage(q, { body: 'young' });
-    now += 30_000;
+    clock.now += 30_000;
     expect((await counts(e, q)).visible).toBe(2);
-    now += 1;
+    clock.now += 1;
     expect((await counts(e, q)).visible).toBe(1);
     expect((await e.receiveMessages(q)).map((m) => m.body)).toEqual(['young']);
   });
 
   test('the sweep expires messages in queues nobody reads', async () => {
-    let now = 1_000_000;
-    const e = fixture.engine({ clock: () => now });
-    const q = queueName();
-    await e.createQueue(q, { MessageRetentionPeriod: '60' });
+    const { e, q, clock } = await clockedQueue({
+      MessageRetentionPeriod: '60',
+    });
     await e.sendMessageBatch(q, [
       { id: 'a', body: 'a' },
       { id: 'b', body: 'b' },
     ]);
-    now += 61_000;
+    clock.now += 61_000;
     expect(await e.sweep()).toEqual({
       expired: 2,
       recovered: 0,
