@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { Redis } from 'ioredis';
 import { QueueEngine } from './engine';
 import { startRedisServer, type RedisServer } from './redis-server';
 
@@ -118,11 +119,31 @@ async function main(): Promise<number> {
     values['redis-url'] ?? process.env.REDIS_URL,
     resolve(values['data-dir']),
   );
-  const engine = new QueueEngine({ redis: url, maintenanceIntervalMs: 0 });
+  const redis = new Redis(url, {
+    lazyConnect: true,
+    // A demo should say at once that Redis is unreachable, not retry forever.
+    retryStrategy: () => null,
+    maxRetriesPerRequest: 1,
+  });
+  let connectError: Error | undefined;
+  redis.on('error', (error: Error) => {
+    connectError ??= error;
+  });
+  try {
+    await redis.connect();
+  } catch (error) {
+    await server?.stop();
+    const reason = connectError ?? (error as Error);
+    throw new Error(`cannot reach Redis at ${url}: ${reason.message}`, {
+      cause: error,
+    });
+  }
+  const engine = new QueueEngine({ redis, maintenanceIntervalMs: 0 });
   try {
     await demo(engine);
   } finally {
     await engine.close();
+    redis.disconnect();
     if (server) {
       await server.stop();
       say('stopped redis-server (data kept)');
