@@ -1,0 +1,107 @@
+import { execFile, spawnSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { promisify } from 'node:util';
+import type { Redis } from 'ioredis';
+
+const execFileAsync = promisify(execFile);
+
+export interface CommandCounts {
+  /** commands clients sent: an EVALSHA is one, whatever its script calls */
+  readonly clientCalls: number;
+  /** every command Redis ran, the ones scripts call included */
+  readonly redisCommands: number;
+}
+
+async function commandsProcessed(admin: Redis): Promise<number> {
+  const match = /total_commands_processed:(\d+)/.exec(
+    await admin.info('stats'),
+  );
+  if (!match) {
+    throw new Error('INFO stats shows no total_commands_processed');
+  }
+  return Number(match[1]);
+}
+
+/**
+ * Counts the commands `work` makes Redis run. Redis 7 counts what scripts call
+ * in total_commands_processed and in commandstats alike, so neither tells the
+ * client's round trips apart; MONITOR does, tagging script calls "lua". Two
+ * ECHO markers bound the window, since MONITOR lines arrive asynchronously.
+ * MONITOR slows Redis down: never run this inside a timed phase.
+ */
+export async function countCommands(
+  admin: Redis,
+  work: () => Promise<unknown>,
+): Promise<CommandCounts> {
+  const monitor = await admin.monitor();
+  const start = `bench-start-${randomUUID()}`;
+  const end = `bench-end-${randomUUID()}`;
+  let counting = false;
+  let clientCalls = 0;
+  const ended = new Promise<void>((resolve) => {
+    monitor.on('monitor', (_time: string, args: string[], source: string) => {
+      if (args[1] === start) {
+        counting = true;
+      } else if (args[1] === end) {
+        resolve();
+      } else if (counting && source !== 'lua') {
+        clientCalls += 1;
+      }
+    });
+  });
+  try {
+    const before = await commandsProcessed(admin);
+    await admin.echo(start);
+    await work();
+    await admin.echo(end);
+    const after = await commandsProcessed(admin);
+    await ended;
+    // The window also holds one INFO and the two ECHOs.
+    return { clientCalls, redisCommands: after - before - 3 };
+  } finally {
+    monitor.disconnect();
+  }
+}
+
+/** Fails fast, before minutes of measuring, when the ceiling cannot run. */
+export function requireRedisBenchmark(): void {
+  if (spawnSync('redis-benchmark', ['--version']).error) {
+    throw new Error(
+      'redis-benchmark not found on PATH (Debian: apt-get install redis-tools)',
+    );
+  }
+}
+
+/** Calls/s that `redis-benchmark` reports for one command line. */
+export async function redisBenchmark(
+  url: string,
+  args: readonly string[],
+): Promise<number> {
+  const running = execFileAsync('redis-benchmark', [
+    ...['-u', url, '--csv'],
+    ...args,
+  ]);
+  const kill = () => running.child.kill();
+  process.once('exit', kill);
+  try {
+    const { stdout } = await running;
+    // --csv prints a header, then "test","rps",...
+    const rps = Number(stdout.split('\n')[1]?.split(',')[1]?.slice(1, -1));
+    if (!Number.isFinite(rps)) {
+      throw new Error(`unexpected redis-benchmark output:\n${stdout}`);
+    }
+    return rps;
+  } finally {
+    process.off('exit', kill);
+  }
+}
+
+/** Removes this run's keys, so a shared REDIS_URL is left as it was found. */
+export async function deleteKeys(admin: Redis, prefix: string): Promise<void> {
+  const batches = admin.scanStream({ match: `${prefix}:*`, count: 1000 });
+  for await (const keys of batches as AsyncIterable<string[]>) {
+    if (keys.length > 0) {
+      await admin.unlink(...keys);
+    }
+  }
+}
