@@ -1,8 +1,9 @@
-import { createHash } from 'node:crypto';
+import { createHash, hash } from 'node:crypto';
 import type { MessageAttributes } from './message-types';
 
 export function md5Hex(data: string | Buffer): string {
-  return createHash('md5').update(data).digest('hex');
+  // The one-shot hash skips creating a Hash object per message.
+  return hash('md5', data, 'hex');
 }
 
 function lengthPrefixed(bytes: Buffer): Buffer[] {

@@ -40,6 +40,10 @@ function hex(code: number): string {
   return `#x${code.toString(16).toUpperCase()}`;
 }
 
+/** Anything outside SQS's character set; V8 runs this far faster than a loop. */
+const OUTSIDE_ALLOWED =
+  /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/u;
+
 export function validateBody(body: string | undefined): string {
   if (body === undefined || body === '') {
     throw new SluiceError(
@@ -47,7 +51,9 @@ export function validateBody(body: string | undefined): string {
       'The request must contain the parameter MessageBody.',
     );
   }
-  const bad = firstInvalidCharacter(body);
+  const bad = OUTSIDE_ALLOWED.test(body)
+    ? firstInvalidCharacter(body)
+    : undefined;
   if (bad !== undefined) {
     throw new SluiceError(
       'InvalidMessageContents',

@@ -1,7 +1,9 @@
 import type { MessageAttributeValue, MessageAttributes } from './message-types';
 
 /**
- * The immutable part of a message as stored in the queue's `messages` hash.
+ * The immutable part of a message as stored in the queue's `messages` hash:
+ * a one-line JSON header, a newline, then the body as it is (escaping and
+ * parsing a large body as JSON would cost more than the rest of a send).
  * Only TypeScript reads it; Lua moves it around as an opaque string.
  */
 export interface StoredMessage {
@@ -23,8 +25,7 @@ interface WireAttribute {
   b?: string;
 }
 
-interface WireMessage {
-  b: string;
+interface WireHeader {
   m: string;
   t: number;
   i: string;
@@ -48,8 +49,7 @@ function attributeFromWire(value: WireAttribute): MessageAttributeValue {
 }
 
 export function encodePayload(message: StoredMessage): string {
-  const wire: WireMessage = {
-    b: message.body,
+  const wire: WireHeader = {
     m: message.md5OfBody,
     t: message.sentAt,
     i: message.senderId,
@@ -70,13 +70,15 @@ export function encodePayload(message: StoredMessage): string {
   if (message.deadLetterSourceArn !== undefined) {
     wire.d = message.deadLetterSourceArn;
   }
-  return JSON.stringify(wire);
+  // JSON.stringify escapes newlines, so the first one ends the header.
+  return `${JSON.stringify(wire)}\n${message.body}`;
 }
 
 export function decodePayload(raw: string): StoredMessage {
-  const wire = JSON.parse(raw) as WireMessage;
+  const end = raw.indexOf('\n');
+  const wire = JSON.parse(raw.slice(0, end)) as WireHeader;
   return {
-    body: wire.b,
+    body: raw.slice(end + 1),
     md5OfBody: wire.m,
     sentAt: wire.t,
     senderId: wire.i,

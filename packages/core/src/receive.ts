@@ -82,6 +82,9 @@ function selectSystemAttributes(
   firstReceive: number,
   names: ReadonlySet<string>,
 ): Partial<Record<SystemAttributeName, string>> {
+  if (names.size === 0) {
+    return {};
+  }
   const all = names.has('All');
   const values: Partial<Record<SystemAttributeName, string | undefined>> = {
     SenderId: stored.senderId,

@@ -31,7 +31,11 @@ interface PreparedMessage {
   readonly result: SentMessage;
 }
 
-function prepare(ctx: EngineContext, input: SendMessageInput): PreparedMessage {
+function prepare(
+  ctx: EngineContext,
+  input: SendMessageInput,
+  size = messageSize(input.body ?? '', input.messageAttributes),
+): PreparedMessage {
   const body = validateBody(input.body);
   validateMessageAttributes(input.messageAttributes);
   validateSystemAttributes(input.messageSystemAttributes);
@@ -58,7 +62,7 @@ function prepare(ctx: EngineContext, input: SendMessageInput): PreparedMessage {
   return {
     id,
     payload,
-    size: messageSize(body, attributes),
+    size,
     delaySeconds: input.delaySeconds,
     result: {
       messageId: id,
@@ -124,10 +128,10 @@ export async function sendMessageBatch(
   entries: readonly SendBatchEntry[],
 ): Promise<BatchResult<SentMessage>> {
   validateBatchEntries(entries, 'SendMessageBatchRequestEntry');
-  const total = entries.reduce(
-    (sum, e) => sum + messageSize(e.body ?? '', e.messageAttributes),
-    0,
+  const sizes = entries.map((e) =>
+    messageSize(e.body ?? '', e.messageAttributes),
   );
+  const total = sizes.reduce((sum, size) => sum + size, 0);
   if (total > MAX_BATCH_BYTES) {
     throw new SluiceError(
       'BatchRequestTooLong',
@@ -136,9 +140,12 @@ export async function sendMessageBatch(
   }
   const failed: BatchEntryFailure[] = [];
   const prepared: { entryId: string; message: PreparedMessage }[] = [];
-  for (const entry of entries) {
+  for (const [i, entry] of entries.entries()) {
     try {
-      prepared.push({ entryId: entry.id, message: prepare(ctx, entry) });
+      prepared.push({
+        entryId: entry.id,
+        message: prepare(ctx, entry, sizes[i]),
+      });
     } catch (error) {
       failed.push(entryFailure(entry.id, error));
     }

@@ -1,29 +1,48 @@
---@include receipts
---@include removeMessage
 -- Deletes messages by receipt: only the newest receipt of a message that is
 -- still in the queue deletes it; a stale or repeated delete succeeds without
 -- effect, as in SQS.
 -- KEYS[1] meta  KEYS[2] messages  KEYS[3] receipts  KEYS[4] schedule
--- KEYS[5] delayed  KEYS[6] sent  KEYS[7] outbox  KEYS[8] stats
+-- KEYS[5] sent  KEYS[6] stats  KEYS[7] outbox
 -- ARGV[1..] message id, receive count pairs
 -- Returns {"ok", 1 (deleted) or 0 (nothing to delete) per pair} | {"QueueDoesNotExist"}
-if redis.call('EXISTS', KEYS[1]) == 0 then
-  return {'QueueDoesNotExist'}
+--
+-- A message with a receipt has been received, so its `delayed` entry, if any,
+-- lies in the past (sends prune those): the delete leaves it alone.
+local ids = {}
+for i = 1, #ARGV, 2 do
+  ids[#ids + 1] = ARGV[i]
+end
+local receipts = redis.call('HMGET', KEYS[3], unpack(ids))
+-- A message parked in the outbox keeps its receipt but is no longer the
+-- receiver's to delete. The outbox is nearly always empty: check it only then.
+local parked = {}
+if redis.call('HLEN', KEYS[7]) > 0 then
+  parked = redis.call('HMGET', KEYS[7], unpack(ids))
 end
 local reply = {'ok'}
-local deleted = 0
-for i = 1, #ARGV, 2 do
-  local id = ARGV[i]
-  local count = readReceipt(KEYS[3], id)
-  if count == tonumber(ARGV[i + 1]) and redis.call('ZSCORE', KEYS[4], id) then
-    removeMessage(KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7], id)
-    deleted = deleted + 1
+local doomed, seen = {}, {}
+for n, id in ipairs(ids) do
+  local raw = receipts[n]
+  local count = raw and string.match(raw, '^(%d+):')
+  if count == ARGV[2 * n] and not parked[n] then
+    if not seen[id] then
+      seen[id] = true
+      doomed[#doomed + 1] = id
+    end
     reply[#reply + 1] = 1
   else
     reply[#reply + 1] = 0
   end
 end
-if deleted > 0 then
-  redis.call('HINCRBY', KEYS[8], 'deleted', deleted)
+-- Only a delete that found nothing pays for the existence check.
+if #doomed == 0 and redis.call('EXISTS', KEYS[1]) == 0 then
+  return {'QueueDoesNotExist'}
+end
+if #doomed > 0 then
+  redis.call('HDEL', KEYS[2], unpack(doomed))
+  redis.call('HDEL', KEYS[3], unpack(doomed))
+  redis.call('ZREM', KEYS[4], unpack(doomed))
+  redis.call('ZREM', KEYS[5], unpack(doomed))
+  redis.call('HINCRBY', KEYS[6], 'deleted', #doomed)
 end
 return reply

@@ -5,4 +5,8 @@
 -- ARGV[1] now (ms)
 -- ARGV[2] most messages to drop in this call
 -- Returns the number dropped
-return expireOld(KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7], tonumber(ARGV[1]), tonumber(ARGV[2]))
+local retention = tonumber(redis.call('HGET', KEYS[1], 'MessageRetentionPeriod'))
+if not retention then
+  return 0
+end
+return expireOld(KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7], tonumber(ARGV[1]) - retention * 1000, tonumber(ARGV[2]))

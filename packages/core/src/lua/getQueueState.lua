@@ -10,7 +10,8 @@ if redis.call('EXISTS', KEYS[1]) == 0 then
   return {'QueueDoesNotExist'}
 end
 local now = tonumber(ARGV[1])
-expireOld(KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7], now, 1000)
+local retention = tonumber(redis.call('HGET', KEYS[1], 'MessageRetentionPeriod'))
+expireOld(KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7], now - retention * 1000, 1000)
 local visible = redis.call('ZCOUNT', KEYS[4], '-inf', now)
 local delayed = redis.call('ZCOUNT', KEYS[5], '(' .. now, '+inf')
 local notVisible = redis.call('ZCOUNT', KEYS[4], '(' .. now, '+inf')

@@ -1,4 +1,3 @@
---@include receipts
 --@include expireOld
 -- Takes up to N visible messages, hides each for the visibility timeout and
 -- counts the receive. A message already received maxReceiveCount times is not
@@ -15,74 +14,96 @@
 -- Returns {"ok", queue wait seconds, next visible ms or "", moved count,
 --          moved ids..., then id, payload, receive count, first receive ms per message}
 --       | {"QueueDoesNotExist"} | {"OverLimit"}
-local meta = redis.call('HMGET', KEYS[1], 'VisibilityTimeout', 'ReceiveMessageWaitTimeSeconds', 'redrive_target', 'redrive_max')
+local meta = redis.call('HMGET', KEYS[1], 'VisibilityTimeout', 'ReceiveMessageWaitTimeSeconds', 'redrive_target', 'redrive_max', 'MessageRetentionPeriod')
 if not meta[1] then
   return {'QueueDoesNotExist'}
 end
 local now = tonumber(ARGV[1])
 local max = tonumber(ARGV[2])
 local visibility = tonumber(ARGV[3]) or tonumber(meta[1])
+local waitSeconds = tonumber(meta[2]) or 0
 local target = meta[3]
 local maxReceives = tonumber(meta[4])
+local inFlightLimit = tonumber(ARGV[5])
 
-expireOld(KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7], now, 100)
+expireOld(KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7], now - tonumber(meta[5]) * 1000, 100)
 
-local inFlight = redis.call('ZCOUNT', KEYS[4], '(' .. now, '+inf') - redis.call('ZCOUNT', KEYS[5], '(' .. now, '+inf')
-if inFlight >= tonumber(ARGV[5]) then
-  return {'OverLimit'}
+-- Everything in flight is in `schedule`, so a smaller schedule needs no count.
+if redis.call('ZCARD', KEYS[4]) >= inFlightLimit then
+  local inFlight = redis.call('ZCOUNT', KEYS[4], '(' .. now, '+inf') - redis.call('ZCOUNT', KEYS[5], '(' .. now, '+inf')
+  if inFlight >= inFlightLimit then
+    return {'OverLimit'}
+  end
 end
 
-local hiddenUntil = now + visibility * 1000
-local delivered = {}
-local moved = {}
-local seen = {}
--- With a visibility timeout of 0 a delivered message stays visible; `seen`
--- keeps it from being taken twice when the loop fetches again.
-local stillVisible = 0
-local rounds = 0
-while #delivered / 4 < max and rounds < 10 do
-  rounds = rounds + 1
-  local want = max - #delivered / 4
-  local ids = redis.call('ZRANGEBYSCORE', KEYS[4], '-inf', now, 'LIMIT', 0, want + stillVisible)
-  local fresh = 0
+-- Numbers become strings once here: Lua's number formatting costs more than
+-- the Redis calls themselves when it runs per message.
+local nowText = ARGV[1]
+local hiddenUntil = string.format('%d', now + visibility * 1000)
+local delivered, moved, seen = {}, {}, {}
+local receipts, hide, park = {}, {}, {}
+-- Delivered messages are hidden only after the loop, so a second fetch (after
+-- parking some) meets them again: fetch that many more and skip the `seen`.
+local received = 0
+for _ = 1, 10 do
+  local ids = redis.call('ZRANGEBYSCORE', KEYS[4], '-inf', now, 'LIMIT', 0, max + received)
+  local fresh = {}
   for _, id in ipairs(ids) do
-    if not seen[id] and #delivered / 4 < max then
+    if not seen[id] then
       seen[id] = true
-      fresh = fresh + 1
-      local count, first = readReceipt(KEYS[3], id)
-      local payload = redis.call('HGET', KEYS[2], id)
-      if not payload then
-        redis.call('ZREM', KEYS[4], id)
-      elseif target and maxReceives and count >= maxReceives then
-        redis.call('ZREM', KEYS[4], id)
-        redis.call('HSET', KEYS[7], id, 'dlq:' .. target)
-        moved[#moved + 1] = id
-      else
-        count = count + 1
-        if first == 0 then
-          first = now
-        end
-        redis.call('HSET', KEYS[3], id, count .. ':' .. first .. ':' .. now)
-        redis.call('ZADD', KEYS[4], hiddenUntil, id)
-        if visibility == 0 then
-          stillVisible = stillVisible + 1
-        end
-        delivered[#delivered + 1] = id
-        delivered[#delivered + 1] = payload
-        delivered[#delivered + 1] = count
-        delivered[#delivered + 1] = first
-      end
+      fresh[#fresh + 1] = id
     end
   end
-  if fresh == 0 or #moved == 0 then
+  if #fresh == 0 then
+    break
+  end
+  local states = redis.call('HMGET', KEYS[3], unpack(fresh))
+  local payloads = redis.call('HMGET', KEYS[2], unpack(fresh))
+  local movedNow = 0
+  for n, id in ipairs(fresh) do
+    local count, first = 0, nowText
+    if states[n] then
+      local c, f = string.match(states[n], '^(%d+):(%d+):')
+      count, first = tonumber(c), f
+    end
+    if received >= max then
+      break
+    elseif not payloads[n] then
+      redis.call('ZREM', KEYS[4], id)
+    elseif target and maxReceives and count >= maxReceives then
+      park[#park + 1] = id
+      park[#park + 1] = 'dlq:' .. target
+      moved[#moved + 1] = id
+      movedNow = movedNow + 1
+    else
+      count = count + 1
+      receipts[#receipts + 1] = id
+      receipts[#receipts + 1] = count .. ':' .. first .. ':' .. nowText
+      hide[#hide + 1] = hiddenUntil
+      hide[#hide + 1] = id
+      received = received + 1
+      delivered[#delivered + 1] = id
+      delivered[#delivered + 1] = payloads[n]
+      delivered[#delivered + 1] = count
+      delivered[#delivered + 1] = first
+    end
+  end
+  if #park > 0 then
+    -- Parked before the next fetch, so it does not meet them again.
+    redis.call('ZREM', KEYS[4], unpack(moved, #moved - movedNow + 1))
+    redis.call('HSET', KEYS[7], unpack(park))
+    park = {}
+  end
+  if received >= max or movedNow == 0 then
     break
   end
 end
 
-local received = #delivered / 4
 if received > 0 then
+  redis.call('HSET', KEYS[3], unpack(receipts))
+  redis.call('ZADD', KEYS[4], unpack(hide))
   redis.call('HINCRBY', KEYS[8], 'received', received)
-elseif ARGV[4] == 'yes' or (ARGV[4] == 'auto' and (tonumber(meta[2]) or 0) == 0) then
+elseif ARGV[4] == 'yes' or (ARGV[4] == 'auto' and waitSeconds == 0) then
   redis.call('HINCRBY', KEYS[8], 'empty_receives', 1)
 end
 
@@ -92,7 +113,7 @@ if received == 0 then
   nextVisible = upcoming[2] or ''
 end
 
-local reply = {'ok', tonumber(meta[2]) or 0, nextVisible, #moved}
+local reply = {'ok', waitSeconds, nextVisible, #moved}
 for _, id in ipairs(moved) do
   reply[#reply + 1] = id
 end
