@@ -7,6 +7,7 @@ import type {
 } from './message-types';
 import { decodePayload, type StoredMessage } from './payload';
 import { encodeReceiptHandle } from './receipt-handle';
+import { md5OfMessageAttributes } from './md5';
 import { okFields } from './script-reply';
 import { completeTransfers } from './transfers';
 
@@ -124,6 +125,17 @@ export function selectMessageAttributes(
   );
 }
 
+/** SQS hashes the attributes it returns; clients check it against them. */
+function md5OfReturned(
+  stored: StoredMessage,
+  returned: MessageAttributes,
+): string | undefined {
+  return stored.attributes &&
+    Object.keys(returned).length === Object.keys(stored.attributes).length
+    ? stored.md5OfAttributes
+    : md5OfMessageAttributes(returned);
+}
+
 async function attempt(
   ctx: EngineContext,
   queue: string,
@@ -181,7 +193,7 @@ async function attempt(
       body: stored.body,
       md5OfBody: stored.md5OfBody,
       ...(Object.keys(messageAttributes).length > 0 && {
-        md5OfMessageAttributes: stored.md5OfAttributes,
+        md5OfMessageAttributes: md5OfReturned(stored, messageAttributes),
       }),
       attributes: selectSystemAttributes(
         stored,

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { queueName, useEngine } from '../../../test/support/engine';
 import { expectSluiceError } from '../../../test/support/errors';
-import type { QueueEngine } from '../src';
+import { md5OfMessageAttributes, type QueueEngine } from '../src';
 
 const fixture = useEngine();
 
@@ -109,6 +109,12 @@ describe('send and receive', () => {
     };
     expect(await names()).toEqual([]);
     expect(await names(['trace'])).toEqual(['trace']);
+    const [subset] = await e.receiveMessages(q, {
+      messageAttributeNames: ['trace'],
+    });
+    expect(subset?.md5OfMessageAttributes).toBe(
+      md5OfMessageAttributes({ trace: s('3') }),
+    );
     expect(await names(['order.*'])).toEqual(['order.id', 'order.total']);
     expect(await names(['.*'])).toEqual(['order.id', 'order.total', 'trace']);
     const [m] = await e.receiveMessages(q, {});
