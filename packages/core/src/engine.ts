@@ -72,12 +72,16 @@ export class QueueEngine {
     this.ownsConnection = typeof options.redis === 'string';
     this.subscriber = redis.duplicate();
     const prefix = options.prefix ?? ENGINE_DEFAULTS.prefix;
+    const clock = options.clock ?? systemClock;
     this.ctx = {
       redis,
       scripts: new ScriptRunner(redis),
-      notifier: new WakeNotifier(this.subscriber),
+      notifier: new WakeNotifier(
+        this.subscriber,
+        (engineMs) => Date.now() + (engineMs - clock()),
+      ),
       prefix,
-      clock: options.clock ?? systemClock,
+      clock,
       scope: {
         region: options.region ?? ENGINE_DEFAULTS.region,
         accountId: options.accountId ?? ENGINE_DEFAULTS.accountId,

@@ -146,7 +146,7 @@ export async function completeTransfers(
     await ctx.scripts.run(
       'returnFromOutbox',
       [sourceKeys.schedule, sourceKeys.outbox],
-      [ctx.clock(), ...undeliverable],
+      [ctx.clock(), sourceKeys.wakeChannel, ...undeliverable],
     );
   }
   return moved;

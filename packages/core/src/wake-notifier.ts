@@ -1,14 +1,20 @@
 import type { Redis } from 'ioredis';
 
 /**
- * Wakes long-polling receivers when a queue gets visible messages, from any
- * process: scripts PUBLISH the number of newly visible messages on the queue's
- * channel and this wakes that many local waiters. One subscriber connection
- * serves every queue, subscribed only while someone waits on it.
+ * Wakes long-polling receivers when a queue may have visible messages, from
+ * any process. Scripts PUBLISH on the queue's channel either the number of
+ * newly visible messages ("3": wakes that many local waiters) or a time hint
+ * ("t:<ms>": a message turns visible then, e.g. after a delay or a visibility
+ * timeout set by another receiver; waiters move their timer forward to it).
+ * One subscriber connection serves every queue, subscribed only while someone
+ * waits on it.
  */
 export class WakeTicket {
   private signaled = false;
   private resolve: (() => void) | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  /** process time (Date.now()) this ticket's wait ends at the latest */
+  private wakeAt = Infinity;
 
   constructor(
     private readonly notifier: WakeNotifier,
@@ -25,26 +31,46 @@ export class WakeTicket {
     this.resolve?.();
   }
 
-  /** Resolves on a wake-up, at `untilMs`, or when `signal` aborts. */
+  /** Something turns visible at `at` (process time): wake no later. */
+  hint(at: number): void {
+    if (at >= this.wakeAt) {
+      return;
+    }
+    this.wakeAt = at;
+    if (this.resolve) {
+      this.arm();
+    }
+  }
+
+  /** Resolves on a wake-up, by `untilMs` (process time), or on abort. */
   wait(untilMs: number, abort?: AbortSignal): Promise<void> {
     if (this.signaled || abort?.aborted) {
       return Promise.resolve();
     }
+    this.wakeAt = Math.min(this.wakeAt, untilMs);
     return new Promise((resolve) => {
       const finish = () => {
-        clearTimeout(timer);
+        clearTimeout(this.timer);
         abort?.removeEventListener('abort', finish);
         this.resolve = undefined;
         resolve();
       };
-      const timer = setTimeout(finish, Math.max(0, untilMs - Date.now()));
       abort?.addEventListener('abort', finish, { once: true });
       this.resolve = finish;
+      this.arm();
     });
   }
 
   release(): Promise<void> {
     return this.notifier.release(this);
+  }
+
+  private arm(): void {
+    clearTimeout(this.timer);
+    this.timer = setTimeout(
+      () => this.resolve?.(),
+      Math.max(0, this.wakeAt - Date.now()),
+    );
   }
 }
 
@@ -57,9 +83,20 @@ export class WakeNotifier {
   private readonly channels = new Map<string, ChannelState>();
   private closed = false;
 
-  constructor(private readonly subscriber: Redis) {
-    subscriber.on('message', (channel: string, count: string) => {
-      this.wake(channel, Number(count) || 1);
+  /**
+   * @param toProcessTime turns a time in the engine's clock (what scripts
+   *   publish) into process time for timers
+   */
+  constructor(
+    private readonly subscriber: Redis,
+    private readonly toProcessTime: (engineMs: number) => number,
+  ) {
+    subscriber.on('message', (channel: string, message: string) => {
+      if (message.startsWith('t:')) {
+        this.hint(channel, this.toProcessTime(Number(message.slice(2))));
+      } else {
+        this.wake(channel, Number(message) || 1);
+      }
     });
   }
 
@@ -113,6 +150,12 @@ export class WakeNotifier {
       n += state.tickets.length;
     }
     return n;
+  }
+
+  private hint(channel: string, at: number): void {
+    for (const ticket of this.channels.get(channel)?.tickets ?? []) {
+      ticket.hint(at);
+    }
   }
 
   private wake(channel: string, count: number): void {

@@ -79,6 +79,38 @@ describe('long polling', () => {
     expect(ms).toBeLessThan(5000);
   });
 
+  test('wakes when a delayed message sent during the wait turns visible', async () => {
+    const prefix = `t-${randomUUID()}`;
+    const waiter = fixture.engine({ prefix });
+    const sender = fixture.engine({ prefix });
+    const q = queueName();
+    await sender.createQueue(q);
+    const poll = timed(waiter.receiveMessages(q, { waitTimeSeconds: 15 }));
+    await sleep(200);
+    await sender.sendMessage(q, { body: 'in a second', delaySeconds: 1 });
+    const { value, ms } = await poll;
+    expect(value.map((m) => m.body)).toEqual(['in a second']);
+    expect(ms).toBeGreaterThanOrEqual(1000);
+    expect(ms).toBeLessThan(5000);
+  });
+
+  test('wakes when a visibility timeout set during the wait runs out', async () => {
+    const prefix = `t-${randomUUID()}`;
+    const waiter = fixture.engine({ prefix });
+    const other = fixture.engine({ prefix });
+    const q = queueName();
+    await other.createQueue(q);
+    await other.sendMessage(q, { body: 'lease' });
+    const [m] = await other.receiveMessages(q, { visibilityTimeout: 600 });
+    const poll = timed(waiter.receiveMessages(q, { waitTimeSeconds: 15 }));
+    await sleep(200);
+    await other.changeMessageVisibility(q, m!.receiptHandle, 1);
+    const { value, ms } = await poll;
+    expect(value.map((x) => x.body)).toEqual(['lease']);
+    expect(ms).toBeGreaterThanOrEqual(1000);
+    expect(ms).toBeLessThan(5000);
+  });
+
   test('wakes when another receiver resets a visibility to 0', async () => {
     const a = fixture.engine();
     const q = queueName();

@@ -14,7 +14,7 @@ end
 local now = tonumber(ARGV[1])
 local limit = tonumber(ARGV[3])
 local reply = {'ok'}
-local woken = 0
+local woken, earliest = 0, nil
 for i = 4, #ARGV, 3 do
   local id, given, timeout = ARGV[i], tonumber(ARGV[i + 1]), tonumber(ARGV[i + 2])
   local score = redis.call('ZSCORE', KEYS[3], id)
@@ -32,11 +32,16 @@ for i = 4, #ARGV, 3 do
     redis.call('ZADD', KEYS[3], now + timeout * 1000, id)
     if timeout == 0 then
       woken = woken + 1
+    elseif not earliest or timeout < earliest then
+      earliest = timeout
     end
   end
   reply[#reply + 1] = status
 end
 if woken > 0 then
   redis.call('PUBLISH', ARGV[2], woken)
+end
+if earliest then
+  redis.call('PUBLISH', ARGV[2], 't:' .. string.format('%d', now + earliest * 1000))
 end
 return reply

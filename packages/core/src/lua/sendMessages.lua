@@ -22,7 +22,7 @@ local reply = {'ok', maxSize}
 -- One variadic command per structure for the whole batch: the per-call cost
 -- inside Lua is most of a script's time.
 local payloads, schedule, sent, delayed = {}, {}, {}, {}
-local bytes, visibleNow = 0, 0
+local bytes, visibleNow, firstDelayed = 0, 0, nil
 for i = 3, #ARGV, 4 do
   local id, size = ARGV[i], tonumber(ARGV[i + 2])
   if size > maxSize then
@@ -34,6 +34,9 @@ for i = 3, #ARGV, 4 do
     local visibleAt = ARGV[1]
     if delay > 0 then
       visibleAt = string.format('%d', now + delay * 1000)
+      if not firstDelayed or delay * 1000 < firstDelayed then
+        firstDelayed = delay * 1000
+      end
     end
     payloads[#payloads + 1] = id
     payloads[#payloads + 1] = ARGV[i + 1]
@@ -64,5 +67,9 @@ if #delayed > 0 then
 end
 if visibleNow > 0 then
   redis.call('PUBLISH', ARGV[2], visibleNow)
+end
+if firstDelayed then
+  -- Waiting receivers learn when the first delayed message turns visible.
+  redis.call('PUBLISH', ARGV[2], 't:' .. string.format('%d', now + firstDelayed))
 end
 return reply
