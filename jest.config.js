@@ -12,6 +12,10 @@ const common = {
   roots: ['<rootDir>/packages', '<rootDir>/test'],
   moduleFileExtensions: ['ts', 'js', 'json'],
   modulePathIgnorePatterns: ['<rootDir>/packages/.*/dist/'],
+  // Tests run the TypeScript sources of the workspace packages, not their builds.
+  moduleNameMapper: {
+    '^@sluice/(core|broker)$': '<rootDir>/packages/$1/src',
+  },
 };
 
 /** @type {import('jest').Config} */

@@ -1,0 +1,25 @@
+import type { QueueEngine } from '@sluice/core';
+import type { Decoded } from './protocol/decode';
+import type { Output } from './protocol/encode';
+import type { StructureShape } from './shapes';
+import type { QueueUrls } from './queue-urls';
+
+/** What an action may use besides its input: never Redis, never HTTP. */
+export interface ActionContext {
+  readonly engine: QueueEngine;
+  readonly urls: QueueUrls;
+  /** the queue the request's path names (`/<account>/<name>`), if any */
+  readonly pathQueueUrl: string | undefined;
+  /** ends a long poll early: the client went away or the broker is stopping */
+  readonly signal: AbortSignal;
+}
+
+export type Input = Readonly<Record<string, Decoded>>;
+
+/** One SQS action: its input and output shapes and what it does. */
+export interface Action {
+  readonly name: string;
+  readonly input: StructureShape;
+  readonly output: StructureShape;
+  handle(ctx: ActionContext, input: Input): Promise<Output>;
+}

@@ -1,0 +1,156 @@
+import { randomUUID } from 'node:crypto';
+import express, {
+  type Express,
+  type NextFunction,
+  type Request,
+  type Response,
+} from 'express';
+import type { Logger } from 'pino';
+import type { QueueEngine } from '@sluice/core';
+import type { ActionContext } from './action';
+import { SQS_ACTIONS } from './actions';
+import { BrokerError, toRenderedError } from './errors';
+import { decodeJson, decodeQuery } from './protocol/decode';
+import { detect } from './protocol/detect';
+import { sendError, sendResult, type Protocol } from './protocol/respond';
+import { QueueUrls } from './queue-urls';
+import { isRedisUnavailable } from './redis-errors';
+
+export interface AppConfig {
+  /** base of queue URLs, e.g. https://sqs.example.com; default: from each request */
+  readonly publicBaseUrl?: string;
+  /** largest request body accepted, in bytes */
+  readonly maxBodyBytes: number;
+}
+
+export interface AppOptions {
+  readonly engine: QueueEngine;
+  readonly config: AppConfig;
+  readonly logger: Logger;
+  /** aborted when the broker stops: waiting long polls answer empty at once */
+  readonly stopSignal?: AbortSignal;
+}
+
+function baseUrl(config: AppConfig, req: Request): string {
+  return (
+    config.publicBaseUrl ??
+    `${req.protocol}://${req.get('host') ?? 'localhost'}`
+  );
+}
+
+/** Ends with the request: the client hung up, or the broker is stopping. */
+function requestSignal(
+  req: Request,
+  res: Response,
+  stop?: AbortSignal,
+): AbortSignal {
+  const controller = new AbortController();
+  res.on('close', () => controller.abort());
+  return stop ? AbortSignal.any([controller.signal, stop]) : controller.signal;
+}
+
+/**
+ * The broker's express app: SQS over AWS JSON 1.0 and Query/XML on every path.
+ * It never listens; the composition root (the CLI, or a test) does.
+ */
+export function createApp(options: AppOptions): Express {
+  const { engine, config, logger } = options;
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.set('trust proxy', true);
+
+  app.get('/health', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/ready', async (_req, res) => {
+    try {
+      await engine.redis.ping();
+      res.json({ status: 'ready' });
+    } catch (error) {
+      res.status(503).json({ status: 'unavailable', reason: String(error) });
+    }
+  });
+
+  app.use(express.raw({ type: () => true, limit: config.maxBodyBytes }));
+
+  app.use(async (req: Request, res: Response) => {
+    const requestId = randomUUID();
+    res.set('x-amzn-RequestId', requestId);
+    let protocol: Protocol = req.get('x-amz-target') ? 'json' : 'query';
+    let actionName = 'unknown';
+    try {
+      const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+      const detected = detect(req, raw);
+      protocol = detected.protocol;
+      actionName = detected.action;
+      const action = SQS_ACTIONS.get(detected.action);
+      if (!action) {
+        throw new BrokerError(
+          'InvalidAction',
+          `The action ${detected.action} is not valid for this endpoint.`,
+        );
+      }
+      const input =
+        detected.protocol === 'json'
+          ? decodeJson(action.input, detected.body)
+          : decodeQuery(action.input, detected.params);
+      const urls = new QueueUrls(baseUrl(config, req), engine.scope.accountId);
+      const ctx: ActionContext = {
+        engine,
+        urls,
+        pathQueueUrl: /^\/[^/]+\/[^/]+\/?$/.test(req.path)
+          ? `${baseUrl(config, req)}${req.path}`
+          : undefined,
+        signal: requestSignal(req, res, options.stopSignal),
+      };
+      const output = await action.handle(ctx, input);
+      sendResult(res, protocol, action, output, requestId);
+    } catch (error) {
+      const rendered = isRedisUnavailable(error)
+        ? toRenderedError(
+            new BrokerError(
+              'ServiceUnavailable',
+              'Service is unavailable. Try again later.',
+            ),
+          )
+        : toRenderedError(error);
+      if (rendered.wire.status >= 500) {
+        logger.error(
+          { err: error, requestId, action: actionName },
+          'request failed',
+        );
+      } else {
+        logger.debug(
+          { requestId, action: actionName, code: rendered.code },
+          'request refused',
+        );
+      }
+      sendError(res, protocol, rendered, requestId);
+    }
+  });
+
+  // Body-parser failures (too large, bad encoding) still get an AWS-shaped answer.
+  app.use(
+    (error: unknown, req: Request, res: Response, _next: NextFunction) => {
+      const requestId = randomUUID();
+      res.set('x-amzn-RequestId', requestId);
+      const protocol: Protocol = req.get('x-amz-target') ? 'json' : 'query';
+      const tooLarge = (error as { type?: string }).type === 'entity.too.large';
+      sendError(
+        res,
+        protocol,
+        toRenderedError(
+          new BrokerError(
+            'InvalidParameterValue',
+            tooLarge
+              ? `The request is larger than the ${config.maxBodyBytes} bytes this endpoint accepts.`
+              : 'The request body could not be read.',
+          ),
+        ),
+        requestId,
+      );
+    },
+  );
+  return app;
+}

@@ -1,0 +1,143 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { resolve } from 'node:path';
+import type { Logger } from 'pino';
+import {
+  QueueEngine,
+  isSluiceError,
+  startRedisServer,
+  type RedisServer,
+} from '@sluice/core';
+import { createApp } from './app';
+import type { BrokerConfig, QueueDeclaration } from './config';
+
+export interface RunningBroker {
+  /** http://host:port the broker listens on */
+  readonly url: string;
+  readonly redisUrl: string;
+  readonly engine: QueueEngine;
+  /** Stops accepting, answers waiting long polls empty, then shuts down. */
+  close(): Promise<void>;
+}
+
+/** Queues with a RedrivePolicy last, so their dead-letter queues exist first. */
+async function declareQueues(
+  engine: QueueEngine,
+  queues: readonly QueueDeclaration[],
+  logger: Logger,
+): Promise<void> {
+  const ordered = [...queues].sort(
+    (a, b) =>
+      Number(a.attributes?.RedrivePolicy !== undefined) -
+      Number(b.attributes?.RedrivePolicy !== undefined),
+  );
+  for (const queue of ordered) {
+    try {
+      const { created } = await engine.createQueue(
+        queue.name,
+        queue.attributes,
+        queue.tags,
+      );
+      logger.info(
+        { queue: queue.name, created },
+        created ? 'queue created' : 'queue exists',
+      );
+    } catch (error) {
+      if (isSluiceError(error)) {
+        throw new Error(
+          `config queue ${queue.name}: ${error.code}: ${error.message}`,
+          {
+            cause: error,
+          },
+        );
+      }
+      throw error;
+    }
+  }
+}
+
+function listen(
+  server: Server,
+  port: number,
+  host: string,
+): Promise<AddressInfo> {
+  return new Promise((resolveListen, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolveListen(server.address() as AddressInfo);
+    });
+  });
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolveClose) => {
+    server.close(() => resolveClose());
+    server.closeIdleConnections();
+  });
+}
+
+/** The composition root: Redis (given or managed), engine, app, listening socket. */
+export async function startBroker(
+  config: BrokerConfig,
+  logger: Logger,
+): Promise<RunningBroker> {
+  let managed: RedisServer | undefined;
+  let redisUrl = config.redisUrl;
+  if (!redisUrl) {
+    const dir = resolve(config.dataDir);
+    managed = await startRedisServer({
+      dir,
+      appendOnly: true,
+      tag: 'sluice-redis',
+    });
+    redisUrl = managed.url;
+    logger.info(
+      { pid: managed.pid, url: managed.url, dir },
+      'started managed redis-server (AOF on)',
+    );
+  }
+  const engine = new QueueEngine({
+    redis: redisUrl,
+    // Fail a request fast (503, clients retry) rather than queue it while Redis is away.
+    redisOptions: { maxRetriesPerRequest: 1 },
+    prefix: config.keyPrefix,
+    region: config.region,
+    accountId: config.accountId,
+  });
+  const stop = new AbortController();
+  try {
+    await engine.redis.ping();
+    await declareQueues(engine, config.queues, logger);
+    const app = createApp({
+      engine,
+      logger,
+      stopSignal: stop.signal,
+      config: {
+        publicBaseUrl: config.publicBaseUrl,
+        maxBodyBytes: config.maxBodyBytes,
+      },
+    });
+    const server = createServer(app);
+    server.keepAliveTimeout = 65_000;
+    const address = await listen(server, config.port, config.host);
+    const host =
+      address.family === 'IPv6' ? `[${address.address}]` : address.address;
+    return {
+      url: `http://${host}:${address.port}`,
+      redisUrl,
+      engine,
+      close: async () => {
+        const closed = closeServer(server);
+        stop.abort();
+        await closed;
+        await engine.close();
+        await managed?.stop();
+      },
+    };
+  } catch (error) {
+    await engine.close();
+    await managed?.stop();
+    throw error;
+  }
+}
