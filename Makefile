@@ -1,6 +1,6 @@
 # The two commands of the README: `make run` and `make test`. Both install what
 # is missing first, so they work on a fresh Debian machine with Node 20+.
-.PHONY: run test install deps build lint typecheck unit integration bench clean
+.PHONY: run demo test install deps build lint typecheck bench clean
 
 install: node_modules/.installed
 	@scripts/ensure-redis.sh
@@ -14,7 +14,11 @@ deps: install
 build: install
 	npm run build
 
+# Extra flags for the broker: make run ARGS="--port 9500"
 run: build
+	node packages/broker/dist/cli.js start $(ARGS)
+
+demo: build
 	node packages/core/dist/cli.js demo
 
 lint: install
