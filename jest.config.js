@@ -20,6 +20,8 @@ const common = {
 
 /** @type {import('jest').Config} */
 module.exports = {
+  // Per-project testTimeout is not honoured; integration tests need more than 5 s.
+  testTimeout: 30000,
   projects: [
     {
       ...common,
@@ -31,7 +33,6 @@ module.exports = {
       ...common,
       displayName: 'integration',
       testMatch: ['**/*.int.test.ts'],
-      testTimeout: 30000,
     },
   ],
 };

@@ -77,6 +77,9 @@ export function createApp(options: AppOptions): Express {
   app.use(async (req: Request, res: Response) => {
     const requestId = randomUUID();
     res.set('x-amzn-RequestId', requestId);
+    if (options.stopSignal?.aborted) {
+      res.set('connection', 'close');
+    }
     let protocol: Protocol = req.get('x-amz-target') ? 'json' : 'query';
     let actionName = 'unknown';
     try {

@@ -70,9 +70,20 @@ function listen(
   });
 }
 
-function closeServer(server: Server): Promise<void> {
+/**
+ * Stops accepting and waits for requests under way. Keep-alive connections
+ * turn idle as their last answers go out (with `Connection: close`); those
+ * are closed as they do, and whatever is left after `graceMs` is cut.
+ */
+function closeServer(server: Server, graceMs: number): Promise<void> {
   return new Promise((resolveClose) => {
-    server.close(() => resolveClose());
+    const sweeper = setInterval(() => server.closeIdleConnections(), 50);
+    const deadline = setTimeout(() => server.closeAllConnections(), graceMs);
+    server.close(() => {
+      clearInterval(sweeper);
+      clearTimeout(deadline);
+      resolveClose();
+    });
     server.closeIdleConnections();
   });
 }
@@ -128,8 +139,8 @@ export async function startBroker(
       redisUrl,
       engine,
       close: async () => {
-        const closed = closeServer(server);
         stop.abort();
+        const closed = closeServer(server, 10_000);
         await closed;
         await engine.close();
         await managed?.stop();
