@@ -4,9 +4,6 @@ import { isSluiceError, type SluiceErrorCode } from '@sluice/core';
 export const BROKER_ERROR_CODES = [
   'InvalidAction',
   'InvalidAddress',
-  'AccessDenied',
-  'InvalidSecurity',
-  'RequestThrottled',
   'InternalError',
   'ServiceUnavailable',
 ] as const;
@@ -75,9 +72,6 @@ export const WIRE_ERRORS: Record<ErrorCode, WireError> = {
   MissingParameter: same('MissingParameter'),
   InvalidAction: same('InvalidAction'),
   InvalidAddress: same('InvalidAddress', 404),
-  AccessDenied: same('AccessDenied', 403),
-  InvalidSecurity: same('InvalidSecurity', 403),
-  RequestThrottled: same('RequestThrottled', 403),
   InternalError: same('InternalError', 500),
   ServiceUnavailable: same('ServiceUnavailable', 503),
 };
