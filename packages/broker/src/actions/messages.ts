@@ -16,7 +16,8 @@ import {
   structure,
 } from '../model';
 import { queueOf } from '../queue-urls';
-import type { BatchResult, SendMessageInput, SentMessage } from '@sluice/core';
+import { failedOutput } from './batch';
+import type { SendMessageInput, SentMessage } from '@sluice/core';
 
 /** SendMessage, SendMessageBatch, ReceiveMessage. */
 const sendMembers = {
@@ -46,16 +47,6 @@ function sentOutput(sent: SentMessage) {
     MD5OfMessageAttributes: sent.md5OfMessageAttributes,
     MD5OfMessageSystemAttributes: sent.md5OfMessageSystemAttributes,
   };
-}
-
-/** The `Failed` list of every *Batch action. */
-export function failedOutput(result: BatchResult<object>) {
-  return result.failed.map((f) => ({
-    Id: f.id,
-    SenderFault: f.senderFault,
-    Code: f.code,
-    Message: f.message,
-  }));
 }
 
 export const sendMessage: Action = {

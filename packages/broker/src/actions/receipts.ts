@@ -1,7 +1,7 @@
 import type { Action, Input } from '../action';
 import { BatchErrors, integer, list, string, structure } from '../model';
 import { queueOf } from '../queue-urls';
-import { failedOutput } from './messages';
+import { idsOutput } from './batch';
 
 /** DeleteMessage(Batch), ChangeMessageVisibility(Batch). */
 const okEntries = (name: string) => list(structure({ Id: string }), name);
@@ -43,10 +43,7 @@ export const deleteMessageBatch: Action = {
         receiptHandle: e.ReceiptHandle as string,
       })),
     );
-    return {
-      Successful: result.successful.map((s) => ({ Id: s.id })),
-      Failed: failedOutput(result),
-    };
+    return idsOutput(result);
   },
 };
 
@@ -93,9 +90,6 @@ export const changeMessageVisibilityBatch: Action = {
         visibilityTimeout: (e.VisibilityTimeout as number | undefined) ?? 0,
       })),
     );
-    return {
-      Successful: result.successful.map((s) => ({ Id: s.id })),
-      Failed: failedOutput(result),
-    };
+    return idsOutput(result);
   },
 };
