@@ -10,6 +10,7 @@ export default tseslint.config(
       'coverage/**',
       'jest.config.js',
       'scripts/**',
+      'packages/*/bin/**',
       'eslint.config.mjs',
     ],
   },
