@@ -6,7 +6,7 @@ import AWS from 'aws-sdk';
 import pino from 'pino';
 import { QueueEngine, type EngineOptions } from '../../packages/core/src';
 import { createApp } from '../../packages/broker/src';
-import { useRedis } from './redis';
+import { startRedis } from './redis';
 
 /**
  * A broker on a free port over the suite's own Redis, and the two official
@@ -120,13 +120,16 @@ export async function sqsError(promise: Promise<unknown>): Promise<SqsError> {
 
 export function useBroker(engineOptions: Partial<EngineOptions> = {}) {
   process.env.AWS_SDK_JS_SUPPRESS_MAINTENANCE_MODE_MESSAGE = '1';
-  const redis = useRedis();
+  // Its own Redis rather than useRedis(): afterAll hooks run in the order they
+  // were declared, and Redis must outlive the engine's orderly close.
+  let redis: Awaited<ReturnType<typeof startRedis>> | undefined;
   let server: Server | undefined;
   let engine: QueueEngine | undefined;
   let endpoint = '';
   const stop = new AbortController();
   const clients: v3.SQSClient[] = [];
   beforeAll(async () => {
+    redis = await startRedis();
     engine = new QueueEngine({
       redis: redis.url,
       prefix: `t-${randomUUID()}`,
@@ -155,6 +158,7 @@ export function useBroker(engineOptions: Partial<EngineOptions> = {}) {
       server?.closeAllConnections();
     });
     await engine?.close();
+    await redis?.stop();
   });
   return {
     get endpoint() {
