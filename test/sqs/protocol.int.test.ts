@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
@@ -188,6 +188,55 @@ describe('the composition root', () => {
       const answer = await poll;
       expect(answer).toMatchObject({ status: 200, text: '{}' });
       expect(Date.now() - started).toBeLessThan(5000);
+    } finally {
+      await redis.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('queues declared in the config file exist at start, dead-letter queues first', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sluice-test-redis-'));
+    const redis = await startRedisServer({ dir, tag: 'sluice-test-redis' });
+    const configFile = join(dir, 'sluice.json');
+    writeFileSync(
+      configFile,
+      JSON.stringify({
+        queues: [
+          {
+            name: 'orders',
+            attributes: {
+              RedrivePolicy: JSON.stringify({
+                deadLetterTargetArn:
+                  'arn:aws:sqs:us-east-1:000000000000:orders-dlq',
+                maxReceiveCount: 3,
+              }),
+            },
+            tags: { team: 'payments' },
+          },
+          { name: 'orders-dlq' },
+        ],
+      }),
+    );
+    const config = loadConfig(
+      ['--port', '0', '--redis-url', redis.url, '--config', configFile],
+      {},
+    );
+    try {
+      for (let start = 0; start < 2; start += 1) {
+        // Twice: declaring again is a no-op, not an error.
+        const running = await startBroker(config, logger);
+        await running.close();
+      }
+      const running = await startBroker(config, logger);
+      const sources = await json(
+        'ListDeadLetterSourceQueues',
+        { QueueUrl: `${running.url}/000000000000/orders-dlq` },
+        running.url,
+      );
+      expect(JSON.parse(sources.text)).toEqual({
+        queueUrls: [`${running.url}/000000000000/orders`],
+      });
+      await running.close();
     } finally {
       await redis.stop();
       rmSync(dir, { recursive: true, force: true });
