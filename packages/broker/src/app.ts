@@ -38,15 +38,31 @@ function baseUrl(config: AppConfig, req: Request): string {
   );
 }
 
-/** Ends with the request: the client hung up, or the broker is stopping. */
-function requestSignal(
-  req: Request,
-  res: Response,
-  stop?: AbortSignal,
-): AbortSignal {
-  const controller = new AbortController();
-  res.on('close', () => controller.abort());
-  return stop ? AbortSignal.any([controller.signal, stop]) : controller.signal;
+/**
+ * A signal per request that ends when the client hangs up or the broker
+ * stops. One listener on the stop signal serves every request (rather than
+ * AbortSignal.any per request, which ties each request to a long-lived signal).
+ */
+function requestSignals(stop: AbortSignal | undefined) {
+  const open = new Set<AbortController>();
+  stop?.addEventListener('abort', () => {
+    for (const controller of open) {
+      controller.abort();
+    }
+  });
+  return (res: Response): AbortSignal => {
+    const controller = new AbortController();
+    if (stop?.aborted) {
+      controller.abort();
+      return controller.signal;
+    }
+    open.add(controller);
+    res.on('close', () => {
+      open.delete(controller);
+      controller.abort();
+    });
+    return controller.signal;
+  };
 }
 
 /**
@@ -55,6 +71,7 @@ function requestSignal(
  */
 export function createApp(options: AppOptions): Express {
   const { engine, config, logger } = options;
+  const signalFor = requestSignals(options.stopSignal);
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
@@ -105,7 +122,7 @@ export function createApp(options: AppOptions): Express {
         pathQueueUrl: /^\/[^/]+\/[^/]+\/?$/.test(req.path)
           ? `${baseUrl(config, req)}${req.path}`
           : undefined,
-        signal: requestSignal(req, res, options.stopSignal),
+        signal: signalFor(res),
       };
       const output = await action.handle(ctx, input);
       sendResult(res, protocol, action, output, requestId);
