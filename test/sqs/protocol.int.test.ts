@@ -153,6 +153,102 @@ describe('JSON protocol details', () => {
   });
 });
 
+describe('bad input the fuzz test found', () => {
+  const QueueUrl = () => `${broker.endpoint}/000000000000/json-q`;
+
+  test.each([
+    [
+      'deeply nested JSON',
+      'ListQueueTags',
+      () => `{"QueueUrl":${'['.repeat(5000)}${']'.repeat(5000)}}`,
+      'InvalidParameterValue',
+    ],
+    [
+      'a % escape that is not one',
+      'DeleteQueue',
+      () => `{"QueueUrl":"${broker.endpoint}/000000000000/%E0%A4%A"}`,
+      'InvalidAddress',
+    ],
+    [
+      'a tag with a control character',
+      'TagQueue',
+      () => JSON.stringify({ QueueUrl: QueueUrl(), Tags: { '\u0000': 'x' } }),
+      'InvalidParameterValue',
+    ],
+    [
+      'a policy without statements',
+      'SetQueueAttributes',
+      () =>
+        JSON.stringify({
+          QueueUrl: QueueUrl(),
+          Attributes: { Policy: '{"Statement":"0"}' },
+        }),
+      'InvalidAttributeValue',
+    ],
+    [
+      'a KMS key id with a control character',
+      'SetQueueAttributes',
+      () =>
+        JSON.stringify({
+          QueueUrl: QueueUrl(),
+          Attributes: { KmsMasterKeyId: '\u0001' },
+        }),
+      'InvalidAttributeValue',
+    ],
+    [
+      'a custom data type with a control character',
+      'SendMessage',
+      () =>
+        JSON.stringify({
+          QueueUrl: QueueUrl(),
+          MessageBody: 'x',
+          MessageAttributes: {
+            a: { DataType: 'String.\u0000', StringValue: 'v' },
+          },
+        }),
+      'InvalidParameterValue',
+    ],
+    [
+      'AddPermission for a malformed account',
+      'AddPermission',
+      () =>
+        JSON.stringify({
+          QueueUrl: QueueUrl(),
+          Label: 'l',
+          AWSAccountIds: ['\uFFFE'],
+          Actions: ['SendMessage'],
+        }),
+      'InvalidParameterValue',
+    ],
+    [
+      'a bad receipt handle on a missing queue',
+      'DeleteMessage',
+      () =>
+        JSON.stringify({
+          QueueUrl: `${broker.endpoint}/000000000000/missing`,
+          ReceiptHandle: 'x!',
+        }),
+      'AWS.SimpleQueueService.NonExistentQueue',
+    ],
+  ])('%s is a 4xx %s', async (_what, action, body, code) => {
+    await json('CreateQueue', { QueueName: 'json-q' });
+    const res = await post('/', body(), {
+      'content-type': 'application/x-amz-json-1.0',
+      'x-amz-target': `AmazonSQS.${action}`,
+    });
+    expect(res.status).toBeGreaterThanOrEqual(400);
+    expect(res.status).toBeLessThan(500);
+    expect(res.headers.get('x-amzn-query-error')).toBe(`${code};Sender`);
+  });
+
+  test('an echoed control character becomes U+FFFD: the XML stays well-formed', async () => {
+    const res = await post('/', 'Action=%01&Version=2012-11-05');
+    expect(res.status).toBe(400);
+    expect(res.text).toContain('The action \uFFFD is not valid');
+    expect([...res.text].some((c) => c.charCodeAt(0) < 0x09)).toBe(false);
+  });
+});
+
 describe('health', () => {
   test('/health and /ready', async () => {
     expect((await fetch(`${broker.endpoint}/health`)).status).toBe(200);

@@ -76,6 +76,8 @@ export const WIRE_ERRORS: Record<ErrorCode, WireError> = {
   ServiceUnavailable: same('ServiceUnavailable', 503),
 };
 
+const MAX_MESSAGE_LENGTH = 2048;
+
 export interface RenderedError {
   readonly code: ErrorCode;
   readonly message: string;
@@ -87,7 +89,8 @@ export function toRenderedError(error: unknown): RenderedError {
   if (isSluiceError(error) || error instanceof BrokerError) {
     return {
       code: error.code,
-      message: error.message,
+      // Messages may quote the request; a 10 MiB echo helps nobody.
+      message: error.message.slice(0, MAX_MESSAGE_LENGTH),
       wire: WIRE_ERRORS[error.code],
     };
   }

@@ -26,11 +26,13 @@ export class QueueUrls {
       path = url.startsWith('/') ? url : '';
     }
     const match = /^\/([^/]+)\/([^/]+)\/?$/.exec(path);
-    if (!match) {
-      throw new BrokerError(
+    const invalidAddress = () =>
+      new BrokerError(
         'InvalidAddress',
-        `The address ${url} is not valid for this endpoint.`,
+        `The address ${url.slice(0, 256)} is not valid for this endpoint.`,
       );
+    if (!match) {
+      throw invalidAddress();
     }
     if (match[1] !== this.accountId) {
       throw new BrokerError(
@@ -38,7 +40,11 @@ export class QueueUrls {
         'The specified queue does not exist.',
       );
     }
-    return decodeURIComponent(match[2] as string);
+    try {
+      return decodeURIComponent(match[2] as string);
+    } catch {
+      throw invalidAddress();
+    }
   }
 }
 

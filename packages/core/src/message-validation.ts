@@ -90,7 +90,7 @@ function validateAttributeValue(
   kind: string,
 ): void {
   const match = DATA_TYPE.exec(value.dataType ?? '');
-  if (!match) {
+  if (!match || firstInvalidCharacter(value.dataType) !== undefined) {
     throw new SluiceError(
       'InvalidParameterValue',
       `The type of ${kind.toLowerCase()} '${name}' is invalid. You must use only the following supported type prefixes: Binary, Number, String.`,

@@ -1,4 +1,5 @@
 import { SluiceError, invalidParameter } from './errors';
+import { firstInvalidCharacter } from './message-validation';
 
 /**
  * Queue attributes: which exist, their ranges and defaults, and their canonical
@@ -223,6 +224,26 @@ export function parseRedriveAllowPolicy(value: string): RedriveAllowPolicy {
   return { redrivePermission: permission, sourceQueueArns: arns };
 }
 
+/** Stored text must be XML-safe: every Query answer would carry it. */
+function printable(name: string, value: string): string {
+  if (firstInvalidCharacter(value) !== undefined) {
+    throw invalidValue(name);
+  }
+  return value;
+}
+
+/** A policy document: statements as one object or a list of objects. */
+function validatePolicy(policy: Record<string, unknown>): void {
+  const statements: unknown = policy.Statement;
+  const list: unknown[] = Array.isArray(statements) ? statements : [statements];
+  if (
+    statements === undefined ||
+    !list.every((s) => typeof s === 'object' && s !== null && !Array.isArray(s))
+  ) {
+    throw invalidValue('Policy');
+  }
+}
+
 /** Canonical form (the one GetQueueAttributes returns) of one settable value. */
 function canonicalValue(name: SettableAttributeName, value: string): string {
   const spec: AttributeSpec = SETTABLE[name];
@@ -232,9 +253,9 @@ function canonicalValue(name: SettableAttributeName, value: string): string {
     case 'boolean':
       return canonicalBoolean(name, value);
     case 'text':
-      return value;
+      return printable(name, value);
     case 'json':
-      if (value === '') {
+      if (printable(name, value) === '') {
         return '';
       }
       if (name === 'RedrivePolicy') {
@@ -243,7 +264,7 @@ function canonicalValue(name: SettableAttributeName, value: string): string {
       if (name === 'RedriveAllowPolicy') {
         return JSON.stringify(parseRedriveAllowPolicy(value));
       }
-      parseJsonObject(name, value);
+      validatePolicy(parseJsonObject(name, value));
       return value;
   }
 }

@@ -3,6 +3,7 @@ import type { EngineContext } from './context';
 import { SluiceError, invalidParameter } from './errors';
 import type { BatchEntryFailure, BatchResult } from './message-types';
 import { decodeReceiptHandle, type ReceiptHandle } from './receipt-handle';
+import { requireQueue } from './queue-exists';
 import { okFields } from './script-reply';
 
 /** SQS: a message stays hidden at most 12 hours after the receive that hid it. */
@@ -64,12 +65,29 @@ async function runDelete(
   );
 }
 
+/**
+ * Decodes a single receipt handle; a missing queue wins over a bad handle, as
+ * in SQS.
+ */
+async function decodeFor(
+  ctx: EngineContext,
+  queue: string,
+  receiptHandle: string,
+): Promise<ReceiptHandle> {
+  try {
+    return decodeReceiptHandle(queue, receiptHandle);
+  } catch (error) {
+    await requireQueue(ctx, queue);
+    throw error;
+  }
+}
+
 export async function deleteMessage(
   ctx: EngineContext,
   queue: string,
   receiptHandle: string,
 ): Promise<void> {
-  await runDelete(ctx, queue, [decodeReceiptHandle(queue, receiptHandle)]);
+  await runDelete(ctx, queue, [await decodeFor(ctx, queue, receiptHandle)]);
 }
 
 export async function deleteMessageBatch(
@@ -79,7 +97,9 @@ export async function deleteMessageBatch(
 ): Promise<BatchResult<object>> {
   validateBatchEntries(entries, 'DeleteMessageBatchRequestEntry');
   const { decoded, failed } = decodeEntries(queue, entries);
-  if (decoded.length > 0) {
+  if (decoded.length === 0) {
+    await requireQueue(ctx, queue);
+  } else {
     await runDelete(
       ctx,
       queue,
@@ -166,7 +186,7 @@ export async function changeMessageVisibility(
   validateTimeout(visibilityTimeout);
   const entry = { id: '', receiptHandle, visibilityTimeout };
   const [error] = await runChangeVisibility(ctx, queue, [
-    { entry, handle: decodeReceiptHandle(queue, receiptHandle) },
+    { entry, handle: await decodeFor(ctx, queue, receiptHandle) },
   ]);
   if (error) {
     throw error;
@@ -183,7 +203,9 @@ export async function changeMessageVisibilityBatch(
     validateTimeout(e.visibilityTimeout),
   );
   const successful: { id: string }[] = [];
-  if (decoded.length > 0) {
+  if (decoded.length === 0) {
+    await requireQueue(ctx, queue);
+  } else {
     const errors = await runChangeVisibility(ctx, queue, decoded);
     decoded.forEach((d, i) => {
       const error = errors[i];

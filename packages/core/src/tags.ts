@@ -6,6 +6,8 @@ import { okFields } from './script-reply';
 export type Tags = Readonly<Record<string, string>>;
 
 const MAX_TAGS = 50;
+/** What AWS allows in tag keys and values. */
+const TAG_TEXT = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
 
 export function validateTags(tags: Tags): void {
   const keys = Object.keys(tags);
@@ -26,6 +28,12 @@ export function validateTags(tags: Tags): void {
       throw new SluiceError(
         'InvalidParameterValue',
         `Tag keys cannot start with the reserved prefix aws:.`,
+      );
+    }
+    if (!TAG_TEXT.test(key) || !TAG_TEXT.test(value)) {
+      throw new SluiceError(
+        'InvalidParameterValue',
+        'Tag keys and values can contain only Unicode letters, digits, white space and _ . : / = + - @.',
       );
     }
     if (value.length > 256) {

@@ -8,6 +8,19 @@ import { queueOf } from '../queue-urls';
  * attribute, one statement per label, as SQS does. Sluice stores the policy
  * and returns it; it does not enforce it (docs/compatibility.md).
  */
+/** What AddPermission can grant (batch forms come with their action). */
+const SHAREABLE_ACTIONS: ReadonlySet<string> = new Set([
+  '*',
+  'SendMessage',
+  'ReceiveMessage',
+  'DeleteMessage',
+  'ChangeMessageVisibility',
+  'GetQueueAttributes',
+  'GetQueueUrl',
+  'ListDeadLetterSourceQueues',
+  'PurgeQueue',
+]);
+
 interface Statement {
   Sid?: string;
   [field: string]: unknown;
@@ -16,22 +29,36 @@ interface Statement {
 interface PolicyDocument {
   Version?: string;
   Id?: string;
-  Statement?: Statement[];
+  Statement?: Statement | Statement[];
 }
 
 async function readPolicy(
   ctx: ActionContext,
   queue: string,
-): Promise<PolicyDocument> {
+): Promise<{ policy: PolicyDocument; statements: Statement[] }> {
   const { Policy } = await ctx.engine.getQueueAttributes(queue, ['Policy']);
-  return Policy ? (JSON.parse(Policy) as PolicyDocument) : {};
+  const policy = Policy ? (JSON.parse(Policy) as PolicyDocument) : {};
+  // A policy may hold one statement object or a list of them.
+  const raw: unknown = policy.Statement;
+  const statements = (
+    Array.isArray(raw) ? raw : raw ? [raw] : []
+  ) as Statement[];
+  return { policy, statements };
+}
+
+function parameterError(
+  parameter: string,
+  value: string,
+  reason: string,
+): BrokerError {
+  return new BrokerError(
+    'InvalidParameterValue',
+    `Value ${value} for parameter ${parameter} is invalid. Reason: ${reason}`,
+  );
 }
 
 function labelError(label: string, reason: string): BrokerError {
-  return new BrokerError(
-    'InvalidParameterValue',
-    `Value ${label} for parameter Label is invalid. Reason: ${reason}`,
-  );
+  return parameterError('Label', label, reason);
 }
 
 function validateLabel(label: string): void {
@@ -59,13 +86,30 @@ export const addPermission: Action = {
     const queue = queueOf(ctx, input);
     const label = input.Label as string;
     validateLabel(label);
-    const policy = await readPolicy(ctx, queue);
-    const statements = policy.Statement ?? [];
+    const { policy, statements } = await readPolicy(ctx, queue);
     if (statements.some((s) => s.Sid === label)) {
       throw labelError(label, 'Already exists.');
     }
     const accounts = input.AWSAccountIds as string[];
     const actions = input.Actions as string[];
+    for (const account of accounts) {
+      if (!/^\d{12}$/.test(account)) {
+        throw parameterError(
+          'AWSAccountId',
+          account,
+          'must be a 12-digit AWS account id.',
+        );
+      }
+    }
+    for (const action of actions) {
+      if (!SHAREABLE_ACTIONS.has(action)) {
+        throw parameterError(
+          'ActionName',
+          action,
+          'must be an action AddPermission can share, or *.',
+        );
+      }
+    }
     statements.push({
       Sid: label,
       Effect: 'Allow',
@@ -91,8 +135,7 @@ export const removePermission: Action = {
   async handle(ctx, input: Input) {
     const queue = queueOf(ctx, input);
     const label = input.Label as string;
-    const policy = await readPolicy(ctx, queue);
-    const statements = policy.Statement ?? [];
+    const { policy, statements } = await readPolicy(ctx, queue);
     const kept = statements.filter((s) => s.Sid !== label);
     if (kept.length === statements.length) {
       throw labelError(label, "can't find label.");

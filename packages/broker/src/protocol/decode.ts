@@ -14,10 +14,21 @@ export type Decoded =
   | Decoded[]
   | { [member: string]: Decoded };
 
+/** A bad value as error messages show it: short, and never a crash. */
+function shown(value: unknown): string {
+  if (typeof value === 'string') {
+    return value.slice(0, 256);
+  }
+  if (typeof value !== 'object' || value === null) {
+    return String(value);
+  }
+  return Array.isArray(value) ? 'a list' : 'a structure';
+}
+
 function invalid(name: string, value: unknown, reason: string): BrokerError {
   return new BrokerError(
     'InvalidParameterValue',
-    `Value ${typeof value === 'string' ? value : JSON.stringify(value)} for parameter ${name} is invalid. Reason: ${reason}`,
+    `Value ${shown(value)} for parameter ${name} is invalid. Reason: ${reason}`,
   );
 }
 

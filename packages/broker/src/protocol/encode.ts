@@ -27,11 +27,20 @@ export function encodeJson(output: Output): string {
 }
 
 /**
+ * Characters XML 1.0 cannot carry at all. Stored values never hold them (the
+ * engine refuses them on the way in); error messages may echo them from the
+ * request, and a parser would reject the whole answer.
+ */
+const NOT_XML =
+  // eslint-disable-next-line no-control-regex -- matching them is the point
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/**
  * XML text escaping as SQS does it: CR becomes a character reference because
  * XML parsers turn a raw CR into LF.
  */
 export function escapeXml(text: string): string {
-  return text.replace(/[<>&"\r]/g, (c) => {
+  return text.replace(NOT_XML, '\uFFFD').replace(/[<>&"\r]/g, (c) => {
     switch (c) {
       case '<':
         return '&lt;';
