@@ -1,10 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { availableParallelism, constants, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { Redis } from 'ioredis';
-import { startRedisServer } from '../packages/core/src/redis-server';
 import { BullmqPeer } from './bullmq-peer';
 import { MinimalQueue } from './minimal-queue';
 import {
@@ -19,12 +16,20 @@ import {
   type CommandFigures,
   type RateFigures,
 } from './report';
+import {
+  Closers,
+  log,
+  medians,
+  openRedis,
+  positiveInteger,
+  redisVersion,
+  runMain,
+} from './setup';
 import { SluiceQueue } from './sluice-queue';
 import {
   BATCH_SIZE,
   cycleStep,
   measurePhases,
-  median,
   perSecond,
   runBatches,
   type BatchQueue,
@@ -43,14 +48,6 @@ interface Options {
   /** EVALSHA calls per redis-benchmark run */
   readonly evalCalls: number;
   readonly json: boolean;
-}
-
-function positiveInteger(name: string, raw: string): number {
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 1) {
-    throw new Error(`--${name} must be a positive integer, got "${raw}"`);
-  }
-  return value;
 }
 
 function parseOptions(): Options | undefined {
@@ -74,66 +71,6 @@ function parseOptions(): Options | undefined {
     evalCalls: values.quick ? 10_000 : 100_000,
     json: values.json,
   };
-}
-
-interface RedisTarget {
-  readonly url: string;
-  /** shown in the report */
-  readonly description: string;
-  stop(): Promise<void>;
-}
-
-async function openRedis(): Promise<RedisTarget> {
-  const external = process.env.REDIS_URL;
-  if (external) {
-    return {
-      url: external,
-      description: 'REDIS_URL',
-      stop: () => Promise.resolve(),
-    };
-  }
-  const dir = mkdtempSync(join(tmpdir(), 'sluice-bench-'));
-  const removeDir = () => rmSync(dir, { recursive: true, force: true });
-  // Also on errors and signals: process.exit runs 'exit' listeners, and
-  // startRedisServer kills its child from one of them.
-  process.once('exit', removeDir);
-  const server = await startRedisServer({
-    dir,
-    appendOnly: false,
-    tag: 'sluice-bench',
-  });
-  return {
-    url: server.url,
-    description: 'its own redis-server, AOF and RDB off',
-    stop: async () => {
-      await server.stop();
-      process.off('exit', removeDir);
-      removeDir();
-    },
-  };
-}
-
-function exitOnSignals(): void {
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, () => {
-      console.error(`\n${signal}: stopping`);
-      process.exit(128 + constants.signals[signal]);
-    });
-  }
-}
-
-const log = (line: string) => console.error(`bench: ${line}`);
-
-function medians<T extends { [K in keyof T]: number }>(runs: readonly T[]): T {
-  const names = Object.keys(runs[0]!) as (keyof T)[];
-  return Object.fromEntries(
-    names.map((name) => [name, median(runs.map((r) => r[name]))]),
-  ) as T;
-}
-
-async function redisVersion(admin: Redis): Promise<string> {
-  const info = await admin.info('server');
-  return /redis_version:(\S+)/.exec(info)?.[1] ?? 'unknown';
 }
 
 interface Systems {
@@ -241,37 +178,29 @@ async function runBench(
   };
 }
 
-async function main(): Promise<void> {
-  let options: Options | undefined;
-  try {
-    options = parseOptions();
-  } catch (error) {
-    console.error(`${(error as Error).message}\n\n${USAGE}`);
-    process.exitCode = 2;
-    return;
-  }
-  if (!options) {
-    console.log(USAGE);
-    return;
-  }
-  exitOnSignals();
+async function main(options: Options): Promise<void> {
   requireRedisBenchmark();
-  const redis = await openRedis();
-  const admin = new Redis(redis.url);
-  // Every key of this run starts with the prefix, so cleanup finds them all.
-  const prefix = `bench-${randomUUID().slice(0, 8)}`;
-  const closers: (() => Promise<void>)[] = [];
+  const closers = new Closers();
   try {
+    const redis = await openRedis();
+    closers.add(() => redis.stop());
+    const admin = new Redis(redis.url);
+    closers.add(async () => {
+      await admin.quit();
+    });
+    // Every key of this run starts with the prefix, so cleanup finds them all.
+    const prefix = `bench-${randomUUID().slice(0, 8)}`;
+    closers.add(() => deleteKeys(admin, prefix));
     const sluice = await SluiceQueue.open(redis.url, prefix);
-    closers.push(() => sluice.close());
+    closers.add(() => sluice.close());
     const minimal = await MinimalQueue.open(redis.url, prefix);
-    closers.push(() => minimal.close());
+    closers.add(() => minimal.close());
     const bullmq = await BullmqPeer.open(
       redis.url,
       prefix,
       options.concurrency,
     );
-    closers.push(() => bullmq.close());
+    closers.add(() => bullmq.close());
     const { rates, commands } = await runBench(admin, redis.url, options, {
       sluice,
       minimal,
@@ -289,16 +218,8 @@ async function main(): Promise<void> {
       console.log(toJson(rates, commands));
     }
   } finally {
-    for (const close of closers.reverse()) {
-      await close();
-    }
-    await deleteKeys(admin, prefix);
-    await admin.quit();
-    await redis.stop();
+    await closers.closeAll();
   }
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exitCode = 1;
-});
+runMain(USAGE, parseOptions, main);

@@ -1,3 +1,5 @@
+import { jsonLine, percent, rate, table, times, verdict } from './format';
+
 /** Figures measured in each repetition; the report shows their medians. */
 export interface RateFigures {
   /** Sluice SendMessageBatch of ten, messages/s */
@@ -41,30 +43,6 @@ export interface RunContext {
 /** The issue's targets for Sluice's full cycle. */
 const TARGET_VS_BULLMQ = 4;
 const TARGET_VS_MINIMAL = 0.8;
-
-const rate = (value: number) => Math.round(value).toLocaleString('en-US');
-const times = (ratio: number) => `${ratio.toFixed(2)}×`;
-const percent = (ratio: number) => `${Math.round(ratio * 100)}%`;
-
-/** Columns padded to their widest cell: the first left, the others right. */
-function table(rows: readonly (readonly string[])[]): string {
-  const widths = rows[0]!.map((_, i) =>
-    Math.max(...rows.map((row) => row[i]!.length)),
-  );
-  return rows
-    .map((row) =>
-      row
-        .map((cell, i) =>
-          i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!),
-        )
-        .join('   '),
-    )
-    .join('\n');
-}
-
-function verdict(met: boolean): string {
-  return met ? 'met' : 'NOT met';
-}
 
 export function render(
   context: RunContext,
@@ -163,12 +141,5 @@ export function toJson(rates: RateFigures, commands: CommandFigures): string {
     cycle_vs_bullmq: rates.cycle_msgs_per_s / rates.bullmq_msgs_per_s,
     cycle_vs_minimal_lua: rates.cycle_msgs_per_s / rates.minimal_lua_msgs_per_s,
   };
-  return JSON.stringify(
-    Object.fromEntries(
-      Object.entries(figures).map(([name, value]) => [
-        name,
-        Math.round(value * 1000) / 1000,
-      ]),
-    ),
-  );
+  return jsonLine(figures);
 }

@@ -1,0 +1,229 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { SqsApi } from './sqs-clients';
+import { BATCH_SIZE, bodiesOf, runBatches } from './workload';
+
+/**
+ * Concurrent loops bounded in time that fail together: each loop calls
+ * `check()` before every request, which throws once any loop failed or the
+ * time is up, so no loop keeps sending after the run is over.
+ */
+class BoundedRun {
+  private failure: Error | undefined;
+  private readonly deadline: number;
+
+  constructor(
+    private readonly what: string,
+    private readonly timeoutMs: number,
+  ) {
+    this.deadline = performance.now() + timeoutMs;
+  }
+
+  fail(error: unknown): void {
+    this.failure ??= error instanceof Error ? error : new Error(String(error));
+  }
+
+  check(): void {
+    if (this.failure === undefined && performance.now() > this.deadline) {
+      this.fail(
+        new Error(`${this.what} did not finish within ${this.timeoutMs} ms`),
+      );
+    }
+    if (this.failure !== undefined) {
+      throw this.failure;
+    }
+  }
+
+  /** Waits for every loop; rejects with the first failure in time. */
+  async all(loops: readonly Promise<unknown>[]): Promise<void> {
+    await Promise.allSettled(
+      loops.map((loop) => loop.catch((error: unknown) => this.fail(error))),
+    );
+    if (this.failure !== undefined) {
+      throw this.failure;
+    }
+  }
+}
+
+export interface ThroughputOptions {
+  readonly messages: number;
+  /** loops sending batches of ten */
+  readonly producers: number;
+  /** loops receiving up to ten, then deleting them in one batch */
+  readonly consumers: number;
+  readonly waitSeconds: number;
+  readonly timeoutMs: number;
+}
+
+export interface ThroughputResult {
+  readonly msgsPerS: number;
+  /** deliveries of a message already received (SQS is at-least-once) */
+  readonly duplicates: number;
+}
+
+/**
+ * Producers and consumers at once on an empty queue; messages/s from the
+ * first send to the delete of the last distinct message. Consumers still in
+ * a long poll then finish it untimed; the queue is empty again at the end.
+ */
+export async function throughput(
+  api: SqsApi,
+  queueUrl: string,
+  options: ThroughputOptions,
+): Promise<ThroughputResult> {
+  const total = options.messages;
+  const run = new BoundedRun(`${total} messages`, options.timeoutMs);
+  const seen = new Set<string>();
+  let duplicates = 0;
+  let finished = 0;
+  const started = performance.now();
+  const produce = runBatches(total, options.producers, async (size) => {
+    run.check();
+    await api.sendBatch(queueUrl, bodiesOf(size));
+    return size;
+  });
+  const consume = async () => {
+    while (seen.size < total) {
+      run.check();
+      const got = await api.receive(queueUrl, BATCH_SIZE, options.waitSeconds);
+      if (got.length > 0) {
+        await api.deleteBatch(
+          queueUrl,
+          got.map((m) => m.receiptHandle),
+        );
+        for (const { messageId } of got) {
+          duplicates += seen.has(messageId) ? 1 : 0;
+          seen.add(messageId);
+        }
+        if (seen.size >= total && finished === 0) {
+          finished = performance.now();
+        }
+      }
+    }
+  };
+  await run.all([
+    produce,
+    ...Array.from({ length: options.consumers }, consume),
+  ]);
+  if (seen.size !== total) {
+    throw new Error(`received ${seen.size} distinct messages, sent ${total}`);
+  }
+  return { msgsPerS: (total * 1000) / (finished - started), duplicates };
+}
+
+export interface LatencyOptions {
+  /** messages/s, each a SendMessage of its own */
+  readonly rate: number;
+  readonly durationMs: number;
+  /** long-polling loops */
+  readonly consumers: number;
+  readonly waitSeconds: number;
+}
+
+export interface LatencyResult {
+  readonly messages: number;
+  /** messages/s the producer kept up */
+  readonly rate: number;
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+  readonly maxMs: number;
+}
+
+/** 1 KiB bodies that start with the time they were sent. */
+const stamp = (sentAt: number) => `${sentAt.toFixed(3)};`.padEnd(1024, 'x');
+const sentAtOf = (body: string) => Number(body.slice(0, body.indexOf(';')));
+
+/** Nearest rank of an ascending list. */
+function percentile(sorted: readonly number[], fraction: number): number {
+  const rank = Math.max(1, Math.ceil(fraction * sorted.length));
+  return sorted[rank - 1]!;
+}
+
+/** Sends in flight at most: past it the producer waits, and falls behind. */
+const MAX_IN_FLIGHT = 200;
+
+/**
+ * One producer sends single messages at `rate`, on schedule whatever the
+ * answers take (up to MAX_IN_FLIGHT), while consumers long-poll; each
+ * message's latency runs from just before its SendMessage to the moment the
+ * ReceiveMessage that brought it answered. Both ends are read from this
+ * process's monotonic clock.
+ */
+export async function latency(
+  api: SqsApi,
+  queueUrl: string,
+  options: LatencyOptions,
+): Promise<LatencyResult> {
+  const total = Math.max(
+    2,
+    Math.round((options.rate * options.durationMs) / 1000),
+  );
+  // Time for the last messages to arrive, however slow the server.
+  const drainMs = 10_000 + 2000 * options.waitSeconds;
+  const run = new BoundedRun(
+    `${total} messages at ${options.rate}/s`,
+    options.durationMs * 2 + drainMs,
+  );
+  const latencies: number[] = [];
+  const seen = new Set<string>();
+  let sent = 0;
+  let lastSent = 0;
+  const started = performance.now();
+  const produce = async () => {
+    const inFlight = new Set<Promise<void>>();
+    while (sent < total) {
+      run.check();
+      const elapsed = performance.now() - started;
+      const due = Math.min(
+        total,
+        Math.floor((elapsed * options.rate) / 1000) + 1,
+      );
+      while (sent < due && inFlight.size < MAX_IN_FLIGHT) {
+        lastSent = performance.now();
+        const sending: Promise<void> = api
+          .send(queueUrl, stamp(lastSent))
+          .catch((error: unknown) => run.fail(error))
+          .finally(() => inFlight.delete(sending));
+        inFlight.add(sending);
+        sent += 1;
+      }
+      await (inFlight.size >= MAX_IN_FLIGHT
+        ? Promise.race(inFlight)
+        : sleep(1));
+    }
+    await Promise.all(inFlight);
+  };
+  const consume = async () => {
+    while (latencies.length < total) {
+      run.check();
+      const got = await api.receive(queueUrl, BATCH_SIZE, options.waitSeconds);
+      const now = performance.now();
+      for (const { messageId, body } of got) {
+        if (!seen.has(messageId)) {
+          seen.add(messageId);
+          latencies.push(now - sentAtOf(body));
+        }
+      }
+      if (got.length > 0) {
+        await api.deleteBatch(
+          queueUrl,
+          got.map((m) => m.receiptHandle),
+        );
+      }
+    }
+  };
+  await run.all([
+    produce(),
+    ...Array.from({ length: options.consumers }, consume),
+  ]);
+  if (latencies.length !== total) {
+    throw new Error(`received ${latencies.length} messages, sent ${total}`);
+  }
+  const sorted = latencies.sort((a, b) => a - b);
+  return {
+    messages: total,
+    rate: ((total - 1) * 1000) / (lastSent - started),
+    p50Ms: percentile(sorted, 0.5),
+    p99Ms: percentile(sorted, 0.99),
+    maxMs: sorted[sorted.length - 1]!,
+  };
+}

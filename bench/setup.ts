@@ -1,0 +1,137 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { constants, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Redis } from 'ioredis';
+import { startRedisServer } from '../packages/core/src/redis-server';
+import { median } from './workload';
+
+/** What every benchmark shares: options, its Redis, signals, progress. */
+
+export function positiveInteger(name: string, raw: string): number {
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1) {
+    throw new Error(`--${name} must be a positive integer, got "${raw}"`);
+  }
+  return value;
+}
+
+export interface RedisTarget {
+  readonly url: string;
+  /** shown in the report */
+  readonly description: string;
+  stop(): Promise<void>;
+}
+
+/** REDIS_URL when set, else a private redis-server in a temporary folder. */
+export async function openRedis(): Promise<RedisTarget> {
+  const external = process.env.REDIS_URL;
+  if (external) {
+    return {
+      url: external,
+      description: 'REDIS_URL',
+      stop: () => Promise.resolve(),
+    };
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'sluice-bench-'));
+  const removeDir = () => rmSync(dir, { recursive: true, force: true });
+  // Also on errors and signals: process.exit runs 'exit' listeners, and
+  // startRedisServer kills its child from one of them.
+  process.once('exit', removeDir);
+  const server = await startRedisServer({
+    dir,
+    appendOnly: false,
+    tag: 'sluice-bench',
+  });
+  return {
+    url: server.url,
+    description: 'its own redis-server, AOF and RDB off',
+    stop: async () => {
+      await server.stop();
+      process.off('exit', removeDir);
+      removeDir();
+    },
+  };
+}
+
+/**
+ * Ctrl-C and SIGTERM exit at once; the children this process started are
+ * killed by the 'exit' listeners each of them registers.
+ */
+export function exitOnSignals(): void {
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      console.error(`\n${signal}: stopping`);
+      process.exit(128 + constants.signals[signal]);
+    });
+  }
+}
+
+/** Progress goes to stderr, so stdout holds only the report. */
+export const log = (line: string) => console.error(`bench: ${line}`);
+
+/** The median of each figure over the runs. */
+export function medians<T extends { [K in keyof T]: number }>(
+  runs: readonly T[],
+): T {
+  const names = Object.keys(runs[0]!) as (keyof T)[];
+  return Object.fromEntries(
+    names.map((name) => [name, median(runs.map((r) => r[name]))]),
+  ) as T;
+}
+
+export async function redisVersion(admin: Redis): Promise<string> {
+  const info = await admin.info('server');
+  return /redis_version:(\S+)/.exec(info)?.[1] ?? 'unknown';
+}
+
+/** Things to stop at the end, last opened first, also after a failure. */
+export class Closers {
+  private readonly closers: (() => Promise<void>)[] = [];
+
+  add(close: () => Promise<void>): void {
+    this.closers.push(close);
+  }
+
+  /** Runs every closer even when one fails, then throws the first failure. */
+  async closeAll(): Promise<void> {
+    let failure: Error | undefined;
+    for (const close of this.closers.splice(0).reverse()) {
+      try {
+        await close();
+      } catch (error) {
+        failure ??= error instanceof Error ? error : new Error(String(error));
+      }
+    }
+    if (failure !== undefined) {
+      throw failure;
+    }
+  }
+}
+
+/**
+ * A benchmark's entry point: usage on --help, exit code 2 on a bad option,
+ * exit code 1 on a failure.
+ */
+export function runMain<T>(
+  usage: string,
+  parseOptions: () => T | undefined,
+  run: (options: T) => Promise<void>,
+): void {
+  let options: T | undefined;
+  try {
+    options = parseOptions();
+  } catch (error) {
+    console.error(`${(error as Error).message}\n\n${usage}`);
+    process.exitCode = 2;
+    return;
+  }
+  if (!options) {
+    console.log(usage);
+    return;
+  }
+  exitOnSignals();
+  run(options).catch((error: unknown) => {
+    console.error(error);
+    process.exitCode = 1;
+  });
+}
