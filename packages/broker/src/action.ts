@@ -10,7 +10,10 @@ export interface ActionContext {
   readonly urls: QueueUrls;
   /** the queue the request's path names (`/<account>/<name>`), if any */
   readonly pathQueueUrl: string | undefined;
-  /** ends a long poll early: the client went away or the broker is stopping */
+  /**
+   * Ends a long poll early: the client went away or the broker is stopping.
+   * Made on first use, as only ReceiveMessage waits.
+   */
   readonly signal: AbortSignal;
 }
 

@@ -116,13 +116,17 @@ export function createApp(options: AppOptions): Express {
           ? decodeJson(action.input, detected.body)
           : decodeQuery(action.input, detected.params);
       const urls = new QueueUrls(baseUrl(config, req), engine.scope.accountId);
+      let signal: AbortSignal | undefined;
       const ctx: ActionContext = {
         engine,
         urls,
         pathQueueUrl: /^\/[^/]+\/[^/]+\/?$/.test(req.path)
           ? `${baseUrl(config, req)}${req.path}`
           : undefined,
-        signal: signalFor(res),
+        get signal() {
+          signal ??= signalFor(res);
+          return signal;
+        },
       };
       const output = await action.handle(ctx, input);
       sendResult(res, protocol, action, output, requestId);

@@ -6,8 +6,8 @@ import type { Redis } from 'ioredis';
  * newly visible messages ("3": wakes that many local waiters) or a time hint
  * ("t:<ms>": a message turns visible then, e.g. after a delay or a visibility
  * timeout set by another receiver; waiters move their timer forward to it).
- * One subscriber connection serves every queue, subscribed only while someone
- * waits on it.
+ * One subscriber connection serves every queue, subscribed while someone
+ * waits on it and for a while after.
  */
 export class WakeTicket {
   private signaled = false;
@@ -77,7 +77,11 @@ export class WakeTicket {
 interface ChannelState {
   readonly tickets: WakeTicket[];
   subscribed: Promise<unknown>;
+  /** pending unsubscribe once no one has waited for a while */
+  idle?: NodeJS.Timeout;
 }
+
+const IDLE_SUBSCRIPTION_MS = 30_000;
 
 export class WakeNotifier {
   private readonly channels = new Map<string, ChannelState>();
@@ -110,33 +114,45 @@ export class WakeNotifier {
       state = { tickets: [], subscribed: this.subscriber.subscribe(channel) };
       this.channels.set(channel, state);
     }
+    clearTimeout(state.idle);
     const ticket = new WakeTicket(this, channel);
     state.tickets.push(ticket);
     await state.subscribed;
     return ticket;
   }
 
-  async release(ticket: WakeTicket): Promise<void> {
+  release(ticket: WakeTicket): Promise<void> {
     const state = this.channels.get(ticket.channel);
     if (!state) {
-      return;
+      return Promise.resolve();
     }
     const index = state.tickets.indexOf(ticket);
     if (index >= 0) {
       state.tickets.splice(index, 1);
     }
     if (state.tickets.length === 0 && !this.closed) {
-      this.channels.delete(ticket.channel);
-      await state.subscribed;
-      if (!this.channels.has(ticket.channel)) {
-        await this.subscriber.unsubscribe(ticket.channel);
-      }
+      // Pollers come back at once; keeping the subscription a while spares
+      // an UNSUBSCRIBE and a SUBSCRIBE round trip per poll.
+      state.idle = setTimeout(() => {
+        if (
+          state.tickets.length === 0 &&
+          this.channels.get(ticket.channel) === state
+        ) {
+          this.channels.delete(ticket.channel);
+          this.subscriber.unsubscribe(ticket.channel).catch(() => undefined);
+        }
+      }, IDLE_SUBSCRIPTION_MS);
+      state.idle.unref();
     }
+    return Promise.resolve();
   }
 
   /** Wakes every waiter and stops unsubscribing: the connection is going away. */
   close(): void {
     this.closed = true;
+    for (const state of this.channels.values()) {
+      clearTimeout(state.idle);
+    }
     for (const state of this.channels.values()) {
       for (const ticket of state.tickets) {
         ticket.signal();
