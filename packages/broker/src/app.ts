@@ -115,13 +115,14 @@ export function createApp(options: AppOptions): Express {
         detected.protocol === 'json'
           ? decodeJson(action.input, detected.body)
           : decodeQuery(action.input, detected.params);
-      const urls = new QueueUrls(baseUrl(config, req), engine.scope.accountId);
+      const base = baseUrl(config, req);
+      const urls = new QueueUrls(base, engine.scope.accountId);
       let signal: AbortSignal | undefined;
       const ctx: ActionContext = {
         engine,
         urls,
         pathQueueUrl: /^\/[^/]+\/[^/]+\/?$/.test(req.path)
-          ? `${baseUrl(config, req)}${req.path}`
+          ? `${base}${req.path}`
           : undefined,
         get signal() {
           signal ??= signalFor(res);
