@@ -30,7 +30,8 @@ typecheck: install
 test: build
 	npm run typecheck
 	npm run lint
-	npm test
+	npm test -- --json --outputFile=.jest-results.json
+	@node scripts/test-summary.mjs .jest-results.json
 	@scripts/check-no-redis-left.sh
 
 bench: build
