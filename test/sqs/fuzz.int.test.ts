@@ -2035,45 +2035,29 @@ describe('fuzzing the SQS wire protocols', () => {
     g = generators();
   });
 
-  test(
-    'AWS JSON 1.0: random actions and members',
-    async () => {
+  test.each([
+    ['AWS JSON 1.0: random actions and members', () => jsonRequests(g), 1],
+    [
+      'AWS JSON 1.0: malformed bodies, targets, content types and encodings',
+      () => malformedJsonRequests(g),
+      0.5,
+    ],
+    [
+      'Query/XML: random actions, members and flattened keys',
+      () => queryRequests(g),
+      1,
+    ],
+    [
+      'Query/XML: malformed forms, methods, paths, content types and encodings',
+      () => malformedQueryRequests(g),
+      0.5,
+    ],
+  ] as const)(
+    '%s',
+    async (_name, requests, share) => {
       await fc.assert(
-        fc.asyncProperty(jsonRequests(g), exchange),
-        fcOptions(RUNS),
-      );
-    },
-    FUZZ_TIMEOUT_MS,
-  );
-
-  test(
-    'AWS JSON 1.0: malformed bodies, targets, content types and encodings',
-    async () => {
-      await fc.assert(
-        fc.asyncProperty(malformedJsonRequests(g), exchange),
-        fcOptions(Math.ceil(RUNS / 2)),
-      );
-    },
-    FUZZ_TIMEOUT_MS,
-  );
-
-  test(
-    'Query/XML: random actions, members and flattened keys',
-    async () => {
-      await fc.assert(
-        fc.asyncProperty(queryRequests(g), exchange),
-        fcOptions(RUNS),
-      );
-    },
-    FUZZ_TIMEOUT_MS,
-  );
-
-  test(
-    'Query/XML: malformed forms, methods, paths, content types and encodings',
-    async () => {
-      await fc.assert(
-        fc.asyncProperty(malformedQueryRequests(g), exchange),
-        fcOptions(Math.ceil(RUNS / 2)),
+        fc.asyncProperty(requests(), exchange),
+        fcOptions(Math.ceil(RUNS * share)),
       );
     },
     FUZZ_TIMEOUT_MS,
