@@ -1,10 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import express, {
-  type Express,
-  type NextFunction,
-  type Request,
-  type Response,
-} from 'express';
+import express, { type Express, type Request, type Response } from 'express';
 import type { Logger } from 'pino';
 import type { QueueEngine } from '@sluice/core';
 import type { ActionContext } from './action';
@@ -14,6 +9,7 @@ import { decodeJson, decodeQuery } from './protocol/decode';
 import { detect } from './protocol/detect';
 import { sendError, sendResult, type Protocol } from './protocol/respond';
 import { QueueUrls } from './queue-urls';
+import { readBody } from './request-body';
 import { isRedisUnavailable } from './redis-errors';
 
 export interface AppConfig {
@@ -89,8 +85,6 @@ export function createApp(options: AppOptions): Express {
     }
   });
 
-  app.use(express.raw({ type: () => true, limit: config.maxBodyBytes }));
-
   app.use(async (req: Request, res: Response) => {
     const requestId = randomUUID();
     res.set('x-amzn-RequestId', requestId);
@@ -100,7 +94,7 @@ export function createApp(options: AppOptions): Express {
     let protocol: Protocol = req.get('x-amz-target') ? 'json' : 'query';
     let actionName = 'unknown';
     try {
-      const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+      const raw = await readBody(req, config.maxBodyBytes);
       const detected = detect(req, raw);
       protocol = detected.protocol;
       actionName = detected.action;
@@ -155,27 +149,5 @@ export function createApp(options: AppOptions): Express {
     }
   });
 
-  // Body-parser failures (too large, bad encoding) still get an AWS-shaped answer.
-  app.use(
-    (error: unknown, req: Request, res: Response, _next: NextFunction) => {
-      const requestId = randomUUID();
-      res.set('x-amzn-RequestId', requestId);
-      const protocol: Protocol = req.get('x-amz-target') ? 'json' : 'query';
-      const tooLarge = (error as { type?: string }).type === 'entity.too.large';
-      sendError(
-        res,
-        protocol,
-        toRenderedError(
-          new BrokerError(
-            'InvalidParameterValue',
-            tooLarge
-              ? `The request is larger than the ${config.maxBodyBytes} bytes this endpoint accepts.`
-              : 'The request body could not be read.',
-          ),
-        ),
-        requestId,
-      );
-    },
-  );
   return app;
 }
