@@ -284,12 +284,8 @@ export function canonicalAttributes(
     }
     out[name] = canonicalValue(name, value);
   }
-  if (out.FifoQueue === 'true') {
-    throw new SluiceError(
-      'UnsupportedOperation',
-      'FIFO queues are not supported by this Sluice version yet.',
-    );
-  }
+  // Only "false" gets here (queues.ts refuses FIFO first); a standard queue
+  // does not store it.
   delete out.FifoQueue;
   return out;
 }
