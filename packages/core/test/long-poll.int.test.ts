@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { queueName, useEngine } from '../../../test/support/engine';
+import type { QueueEngine } from '../src';
 
 const fixture = useEngine();
 
@@ -14,18 +15,36 @@ async function timed<T>(
   return { value, ms: Date.now() - started };
 }
 
+/** Two engines on one queue, as two broker processes would be. */
+async function twoEngines() {
+  const prefix = `t-${randomUUID()}`;
+  const waiter = fixture.engine({ prefix });
+  const other = fixture.engine({ prefix });
+  const q = queueName();
+  await other.createQueue(q);
+  return { waiter, other, q };
+}
+
+/** A long poll of `waiter` on `q`, with `meanwhile` run 200 ms into it. */
+async function pollWhile(
+  waiter: QueueEngine,
+  q: string,
+  meanwhile: () => Promise<unknown>,
+) {
+  const poll = timed(waiter.receiveMessages(q, { waitTimeSeconds: 15 }));
+  await sleep(200);
+  await meanwhile();
+  const { value, ms } = await poll;
+  return { bodies: value.map((m) => m.body), ms };
+}
+
 describe('long polling', () => {
   test('a waiting receive wakes on a send from another engine', async () => {
-    const prefix = `t-${randomUUID()}`;
-    const waiter = fixture.engine({ prefix });
-    const sender = fixture.engine({ prefix });
-    const q = queueName();
-    await sender.createQueue(q);
-    const poll = timed(waiter.receiveMessages(q, { waitTimeSeconds: 10 }));
-    await sleep(200);
-    await sender.sendMessage(q, { body: 'wake up' });
-    const { value, ms } = await poll;
-    expect(value.map((m) => m.body)).toEqual(['wake up']);
+    const { waiter, other, q } = await twoEngines();
+    const { bodies, ms } = await pollWhile(waiter, q, () =>
+      other.sendMessage(q, { body: 'wake up' }),
+    );
+    expect(bodies).toEqual(['wake up']);
     expect(ms).toBeLessThan(5000);
   });
 
@@ -80,48 +99,27 @@ describe('long polling', () => {
   });
 
   test('wakes when a delayed message sent during the wait turns visible', async () => {
-    const prefix = `t-${randomUUID()}`;
-    const waiter = fixture.engine({ prefix });
-    const sender = fixture.engine({ prefix });
-    const q = queueName();
-    await sender.createQueue(q);
-    const poll = timed(waiter.receiveMessages(q, { waitTimeSeconds: 15 }));
-    await sleep(200);
-    await sender.sendMessage(q, { body: 'in a second', delaySeconds: 1 });
-    const { value, ms } = await poll;
-    expect(value.map((m) => m.body)).toEqual(['in a second']);
+    const { waiter, other, q } = await twoEngines();
+    const { bodies, ms } = await pollWhile(waiter, q, () =>
+      other.sendMessage(q, { body: 'in a second', delaySeconds: 1 }),
+    );
+    expect(bodies).toEqual(['in a second']);
     expect(ms).toBeGreaterThanOrEqual(1000);
     expect(ms).toBeLessThan(5000);
   });
 
-  test('wakes when a visibility timeout set during the wait runs out', async () => {
-    const prefix = `t-${randomUUID()}`;
-    const waiter = fixture.engine({ prefix });
-    const other = fixture.engine({ prefix });
-    const q = queueName();
-    await other.createQueue(q);
+  test.each([
+    ['a visibility timeout set during the wait runs out', 1],
+    ['another receiver resets a visibility to 0', 0],
+  ])('wakes when %s', async (_what, timeout) => {
+    const { waiter, other, q } = await twoEngines();
     await other.sendMessage(q, { body: 'lease' });
     const [m] = await other.receiveMessages(q, { visibilityTimeout: 600 });
-    const poll = timed(waiter.receiveMessages(q, { waitTimeSeconds: 15 }));
-    await sleep(200);
-    await other.changeMessageVisibility(q, m!.receiptHandle, 1);
-    const { value, ms } = await poll;
-    expect(value.map((x) => x.body)).toEqual(['lease']);
-    expect(ms).toBeGreaterThanOrEqual(1000);
-    expect(ms).toBeLessThan(5000);
-  });
-
-  test('wakes when another receiver resets a visibility to 0', async () => {
-    const a = fixture.engine();
-    const q = queueName();
-    await a.createQueue(q);
-    await a.sendMessage(q, { body: 'handed back' });
-    const [m] = await a.receiveMessages(q, { visibilityTimeout: 600 });
-    const poll = timed(a.receiveMessages(q, { waitTimeSeconds: 10 }));
-    await sleep(200);
-    await a.changeMessageVisibility(q, m!.receiptHandle, 0);
-    const { value, ms } = await poll;
-    expect(value.map((x) => x.body)).toEqual(['handed back']);
+    const { bodies, ms } = await pollWhile(waiter, q, () =>
+      other.changeMessageVisibility(q, m!.receiptHandle, timeout),
+    );
+    expect(bodies).toEqual(['lease']);
+    expect(ms).toBeGreaterThanOrEqual(timeout * 1000);
     expect(ms).toBeLessThan(5000);
   });
 
