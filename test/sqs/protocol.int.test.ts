@@ -241,6 +241,14 @@ describe('bad input the fuzz test found', () => {
     expect(res.headers.get('x-amzn-query-error')).toBe(`${code};Sender`);
   });
 
+  test('a compressed body is refused in its protocol', async () => {
+    const res = await post('/', 'Action=ListQueues&Version=2012-11-05', {
+      'content-encoding': 'gzip',
+    });
+    expect(res.status).toBe(400);
+    expect(res.text).toContain('<Code>InvalidParameterValue</Code>');
+  });
+
   test('an echoed control character becomes U+FFFD: the XML stays well-formed', async () => {
     const res = await post('/', 'Action=%01&Version=2012-11-05');
     expect(res.status).toBe(400);

@@ -108,8 +108,16 @@ export async function startBroker(
       'started managed redis-server (AOF on)',
     );
   }
+  let lastRedisError: Error | undefined;
   const engine = new QueueEngine({
     redis: redisUrl,
+    onConnectionError: (error) => {
+      // One line per outage, not one per reconnect attempt.
+      if (lastRedisError?.message !== error.message) {
+        logger.warn({ err: error }, 'redis connection error');
+      }
+      lastRedisError = error;
+    },
     // Fail a request fast (503, clients retry) rather than queue it while Redis is away.
     redisOptions: { maxRetriesPerRequest: 1 },
     prefix: config.keyPrefix,
@@ -118,7 +126,12 @@ export async function startBroker(
   });
   const stop = new AbortController();
   try {
-    await engine.redis.ping();
+    await engine.redis.ping().catch((error: unknown) => {
+      throw new Error(
+        `cannot reach Redis at ${redisUrl}: ${(lastRedisError ?? (error as Error)).message}`,
+        { cause: error },
+      );
+    });
     await declareQueues(engine, config.queues, logger);
     const app = createApp({
       engine,

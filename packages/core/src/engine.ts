@@ -44,6 +44,11 @@ export interface EngineOptions {
   readonly limits?: Partial<EngineLimits>;
   /** ms between maintenance sweeps (retention, stuck moves); 0 turns them off (default 10,000) */
   readonly maintenanceIntervalMs?: number;
+  /**
+   * Told of connection errors (ioredis reconnects by itself); without it they
+   * are dropped rather than reported as unhandled on stderr
+   */
+  readonly onConnectionError?: (error: Error) => void;
 }
 
 export const ENGINE_DEFAULTS = {
@@ -71,6 +76,10 @@ export class QueueEngine {
         : options.redis;
     this.ownsConnection = typeof options.redis === 'string';
     this.subscriber = redis.duplicate();
+    const onError = options.onConnectionError ?? (() => undefined);
+    for (const connection of [redis, this.subscriber]) {
+      connection.on('error', onError);
+    }
     const prefix = options.prefix ?? ENGINE_DEFAULTS.prefix;
     const clock = options.clock ?? systemClock;
     this.ctx = {

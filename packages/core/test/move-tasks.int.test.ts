@@ -158,6 +158,29 @@ test('a task whose process stopped is resumed by another engine', async () => {
   });
 }, 30_000);
 
+test('a destination deleted mid-task fails the task and keeps the messages', async () => {
+  const e = fixture.engine();
+  const { dlq } = await filledDeadLetterQueue(e, 5);
+  const destination = queueName();
+  await e.createQueue(destination);
+  await e.startMessageMoveTask({
+    sourceArn: e.queueArn(dlq),
+    destinationArn: e.queueArn(destination),
+    maxNumberOfMessagesPerSecond: 2,
+  });
+  await e.deleteQueue(destination);
+  const task = await settled(e, e.queueArn(dlq));
+  expect(task).toMatchObject({
+    status: 'FAILED',
+    failureReason: 'AWS.SimpleQueueService.NonExistentQueue',
+  });
+  const left = Number(
+    (await e.getQueueAttributes(dlq, ['ApproximateNumberOfMessages']))
+      .ApproximateNumberOfMessages,
+  );
+  expect(left + task.approximateNumberOfMessagesMoved).toBe(10);
+});
+
 test('refuses bad input as SQS does', async () => {
   const e = fixture.engine();
   const plain = queueName();
