@@ -29,6 +29,22 @@ export interface QueueKeys {
   readonly dlqSources: string;
   /** hash: task handle -> JSON of a message move task reading this queue */
   readonly moveTasks: string;
+  /** FIFO: zset group -> ms from which the group may deliver (its head's
+   * visibility, or the latest end of visibility of its messages in flight) */
+  readonly groups: string;
+  /** FIFO: zset, all scores 0, of "<group>\0<sequence>\0<id>": each group's
+   * messages in send order, read by lexicographic range */
+  readonly order: string;
+  /** FIFO: hash message id -> its `order` member */
+  readonly members: string;
+  /** FIFO: hash deduplication key -> "<message id> <sequence>" */
+  readonly dedup: string;
+  /** FIFO: zset deduplication key -> ms its window ends */
+  readonly dedupExpiry: string;
+  /** FIFO: hash ReceiveRequestAttemptId -> "<id>:<receive count> ..." */
+  readonly attempts: string;
+  /** FIFO: zset ReceiveRequestAttemptId -> ms its window ends */
+  readonly attemptExpiry: string;
   /** pub/sub channel (not a key) announcing newly visible messages */
   readonly wakeChannel: string;
 }
@@ -53,10 +69,35 @@ export function queueKeys(prefix: string, name: string): QueueKeys {
     stats: `${base}stats`,
     dlqSources: `${base}dlq-sources`,
     moveTasks: `${base}move-tasks`,
+    groups: `${base}fifo-groups`,
+    order: `${base}fifo-order`,
+    members: `${base}fifo-members`,
+    dedup: `${base}fifo-dedup`,
+    dedupExpiry: `${base}fifo-dedup-expiry`,
+    attempts: `${base}fifo-attempts`,
+    attemptExpiry: `${base}fifo-attempt-expiry`,
     wakeChannel: `${base}wake`,
   };
 }
 
 export function globalKeys(prefix: string): GlobalKeys {
   return { queues: `${prefix}:queues` };
+}
+
+/**
+ * The structures holding a queue's messages, in the order scripts that work
+ * on messages take them as consecutive KEYS (lua/includes/messageKeys.lua).
+ */
+export function messageKeys(k: QueueKeys): string[] {
+  return [
+    k.messages,
+    k.receipts,
+    k.schedule,
+    k.delayed,
+    k.sent,
+    k.outbox,
+    k.groups,
+    k.order,
+    k.members,
+  ];
 }

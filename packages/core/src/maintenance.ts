@@ -1,5 +1,6 @@
 import type { EngineContext } from './context';
 import { recoverOutbox } from './transfers';
+import { messageKeys } from './keys';
 
 const CHUNK = 500;
 
@@ -43,15 +44,7 @@ export async function sweep(
       ctx.scripts.queue(
         pipeline,
         'expireMessages',
-        [
-          k.meta,
-          k.messages,
-          k.receipts,
-          k.schedule,
-          k.delayed,
-          k.sent,
-          k.outbox,
-        ],
+        [k.meta, ...messageKeys(k)],
         [now, 1000],
       );
       pipeline.hlen(k.outbox);

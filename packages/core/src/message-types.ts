@@ -32,6 +32,10 @@ export interface SendMessageInput {
   readonly messageAttributes?: MessageAttributes;
   readonly messageSystemAttributes?: MessageSystemAttributes;
   readonly senderId?: string;
+  /** required on FIFO queues; on standard queues, stored and returned */
+  readonly messageGroupId?: string;
+  /** FIFO only; required unless the queue has ContentBasedDeduplication */
+  readonly messageDeduplicationId?: string;
 }
 
 export interface SentMessage {
@@ -39,6 +43,8 @@ export interface SentMessage {
   readonly md5OfMessageBody: string;
   readonly md5OfMessageAttributes?: string;
   readonly md5OfMessageSystemAttributes?: string;
+  /** FIFO only */
+  readonly sequenceNumber?: string;
 }
 
 export interface BatchEntryFailure {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { queueNameFromArn } from './arn';
 import type { EngineContext } from './context';
 import { SluiceError, invalidParameter } from './errors';
+import { isFifoName } from './queue-name';
 import { listDeadLetterSourceQueues } from './queues';
 import { okFields } from './script-reply';
 import { completeTransfers } from './transfers';
@@ -161,6 +162,13 @@ export class MoveTaskRunner {
       if ((await ctx.redis.exists(ctx.keys(destination).meta)) === 0) {
         throw taskNotFound();
       }
+      if (isFifoName(destination) !== isFifoName(source)) {
+        throw invalidParameter(
+          'DestinationArn',
+          input.destinationArn,
+          'The destination queue must be the same type of queue as the source queue.',
+        );
+      }
     }
     const sources = await listDeadLetterSourceQueues(ctx, source).catch(
       (error: unknown) => {
@@ -318,7 +326,15 @@ export class MoveTaskRunner {
         const ids = okFields(
           await ctx.scripts.run(
             'takeForMove',
-            [k.meta, k.schedule, k.outbox],
+            [
+              k.meta,
+              k.schedule,
+              k.outbox,
+              k.receipts,
+              k.groups,
+              k.order,
+              k.members,
+            ],
             [ctx.clock(), Math.min(BATCH, record.rate ?? BATCH), destination],
           ),
         ) as string[];

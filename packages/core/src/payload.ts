@@ -17,6 +17,9 @@ export interface StoredMessage {
   readonly md5OfSystemAttributes?: string;
   /** ARN of the queue a dead-letter move took it from */
   readonly deadLetterSourceArn?: string;
+  readonly messageGroupId?: string;
+  /** FIFO: given, or the body's SHA-256 under ContentBasedDeduplication */
+  readonly messageDeduplicationId?: string;
 }
 
 interface WireAttribute {
@@ -34,6 +37,8 @@ interface WireHeader {
   x?: string;
   mx?: string;
   d?: string;
+  g?: string;
+  dd?: string;
 }
 
 function attributeToWire(value: MessageAttributeValue): WireAttribute {
@@ -70,6 +75,12 @@ export function encodePayload(message: StoredMessage): string {
   if (message.deadLetterSourceArn !== undefined) {
     wire.d = message.deadLetterSourceArn;
   }
+  if (message.messageGroupId !== undefined) {
+    wire.g = message.messageGroupId;
+  }
+  if (message.messageDeduplicationId !== undefined) {
+    wire.dd = message.messageDeduplicationId;
+  }
   // JSON.stringify escapes newlines, so the first one ends the header.
   return `${JSON.stringify(wire)}\n${message.body}`;
 }
@@ -93,5 +104,7 @@ export function decodePayload(raw: string): StoredMessage {
       md5OfSystemAttributes: wire.mx,
     }),
     ...(wire.d !== undefined && { deadLetterSourceArn: wire.d }),
+    ...(wire.g !== undefined && { messageGroupId: wire.g }),
+    ...(wire.dd !== undefined && { messageDeduplicationId: wire.dd }),
   };
 }

@@ -18,7 +18,13 @@ interface BooleanAttribute {
 interface TextAttribute {
   readonly kind: 'json' | 'text';
 }
-type AttributeSpec = IntegerAttribute | BooleanAttribute | TextAttribute;
+interface EnumAttribute {
+  readonly kind: 'enum';
+  readonly values: readonly string[];
+  readonly default: string;
+}
+type AttributeSpec =
+  IntegerAttribute | BooleanAttribute | TextAttribute | EnumAttribute;
 
 const SETTABLE = {
   DelaySeconds: { kind: 'integer', min: 0, max: 900, default: 0 },
@@ -49,6 +55,17 @@ const SETTABLE = {
   },
   SqsManagedSseEnabled: { kind: 'boolean', default: true },
   FifoQueue: { kind: 'boolean' },
+  ContentBasedDeduplication: { kind: 'boolean', default: false },
+  DeduplicationScope: {
+    kind: 'enum',
+    values: ['queue', 'messageGroup'],
+    default: 'queue',
+  },
+  FifoThroughputLimit: {
+    kind: 'enum',
+    values: ['perQueue', 'perMessageGroupId'],
+    default: 'perQueue',
+  },
   RedrivePolicy: { kind: 'json' },
   RedriveAllowPolicy: { kind: 'json' },
   Policy: { kind: 'json' },
@@ -57,12 +74,17 @@ const SETTABLE = {
 
 export type SettableAttributeName = keyof typeof SETTABLE;
 
-/** Attributes the FIFO issue adds; a standard queue does not know them. */
-const FIFO_ONLY = [
-  'ContentBasedDeduplication',
-  'DeduplicationScope',
-  'FifoThroughputLimit',
-] as const;
+/** Attributes only FIFO queues have, and how SQS refuses each elsewhere. */
+const FIFO_ONLY: Readonly<Record<string, string>> = {
+  FifoQueue: 'Unknown Attribute FifoQueue.',
+  ContentBasedDeduplication: 'Unknown Attribute ContentBasedDeduplication.',
+  DeduplicationScope:
+    'You can specify the DeduplicationScope only when FifoQueue is set to true',
+  FifoThroughputLimit:
+    'You can specify the FifoThroughputLimit only when FifoQueue is set to true.',
+};
+
+export type QueueType = 'standard' | 'fifo';
 
 export const READ_ONLY_ATTRIBUTES = [
   'QueueArn',
@@ -81,13 +103,16 @@ export const ALL_ATTRIBUTE_NAMES: readonly QueueAttributeName[] = [
   ...(Object.keys(SETTABLE) as SettableAttributeName[]),
 ];
 
-/** Attributes every queue stores from its creation on. */
-export function defaultAttributes(): Record<string, string> {
+/** Attributes every queue of the type stores from its creation on. */
+export function defaultAttributes(type: QueueType): Record<string, string> {
   const defaults: Record<string, string> = {};
   for (const [name, spec] of Object.entries(SETTABLE)) {
-    if ('default' in spec) {
+    if ('default' in spec && (type === 'fifo' || !(name in FIFO_ONLY))) {
       defaults[name] = String(spec.default);
     }
+  }
+  if (type === 'fifo') {
+    defaults.FifoQueue = 'true';
   }
   return defaults;
 }
@@ -96,10 +121,21 @@ export function unknownAttribute(name: string): SluiceError {
   return new SluiceError('InvalidAttributeName', `Unknown Attribute ${name}.`);
 }
 
-function invalidValue(name: string): SluiceError {
+function invalidValue(name: string, reason?: string): SluiceError {
   return new SluiceError(
     'InvalidAttributeValue',
-    `Invalid value for the parameter ${name}.`,
+    `Invalid value for the parameter ${name}.${reason ? ` Reason: ${reason}` : ''}`,
+  );
+}
+
+/**
+ * SQS's high-throughput mode needs per-group deduplication. CreateQueue checks
+ * it here; SetQueueAttributes in its script, against the stored values.
+ */
+export function throughputCombinationError(): SluiceError {
+  return invalidValue(
+    'FifoThroughputLimit',
+    'To set FifoThroughputLimit to perMessageGroupId, the DeduplicationScope must be messageGroup.',
   );
 }
 
@@ -252,6 +288,11 @@ function canonicalValue(name: SettableAttributeName, value: string): string {
       return canonicalInteger(name, spec, value);
     case 'boolean':
       return canonicalBoolean(name, value);
+    case 'enum':
+      if (!spec.values.includes(value)) {
+        throw invalidValue(name);
+      }
+      return value;
     case 'text':
       return printable(name, value);
     case 'json':
@@ -270,23 +311,41 @@ function canonicalValue(name: SettableAttributeName, value: string): string {
 }
 
 /**
- * Validates attributes given to CreateQueue or SetQueueAttributes and returns
- * them in canonical form. An empty string for a JSON or text attribute means
- * "remove it".
+ * Validates attributes given to CreateQueue or SetQueueAttributes for a queue
+ * of the type and returns them in canonical form. An empty string for a JSON
+ * or text attribute means "remove it". FifoQueue itself is the caller's to
+ * check against the queue's name.
  */
 export function canonicalAttributes(
   input: Readonly<Record<string, string>>,
+  type: QueueType,
 ): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [name, value] of Object.entries(input)) {
-    if ((FIFO_ONLY as readonly string[]).includes(name) || !isSettable(name)) {
+    if (!isSettable(name)) {
       throw unknownAttribute(name);
+    }
+    const refusal = FIFO_ONLY[name];
+    if (type === 'standard' && refusal !== undefined) {
+      throw new SluiceError('InvalidAttributeName', refusal);
     }
     out[name] = canonicalValue(name, value);
   }
-  // Only "false" gets here (queues.ts refuses FIFO first); a standard queue
-  // does not store it.
-  delete out.FifoQueue;
+  return out;
+}
+
+/**
+ * SetQueueAttributes: as canonicalAttributes, and a queue's type is fixed at
+ * its creation (FifoQueue "true" on a FIFO queue changes nothing).
+ */
+export function canonicalUpdate(
+  input: Readonly<Record<string, string>>,
+  type: QueueType,
+): Record<string, string> {
+  const out = canonicalAttributes(input, type);
+  if (out.FifoQueue === 'false') {
+    throw invalidValue('FifoQueue', 'Modifying queue type is not supported.');
+  }
   return out;
 }
 

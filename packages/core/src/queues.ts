@@ -1,14 +1,18 @@
 import { queueArn, queueNameFromArn } from './arn';
 import type { EngineContext } from './context';
 import { SluiceError, invalidParameter } from './errors';
+import { messageKeys } from './keys';
 import {
   canonicalAttributes,
+  canonicalUpdate,
   defaultAttributes,
+  throughputCombinationError,
+  type QueueType,
   parseRedriveAllowPolicy,
   parseRedrivePolicy,
   requestedAttributeNames,
 } from './queue-attributes';
-import { isFifoName, validateQueueName } from './queue-name';
+import { invalidQueueName, isFifoName, validateQueueName } from './queue-name';
 import { okFields, replyStatus, throwIfScriptError } from './script-reply';
 import { requireQueue } from './queue-exists';
 import { validateTags, type Tags } from './tags';
@@ -17,14 +21,27 @@ export interface CreateQueueResult {
   readonly created: boolean;
 }
 
-function rejectFifo(
+function queueType(name: string): QueueType {
+  return isFifoName(name) ? 'fifo' : 'standard';
+}
+
+/** CreateQueue: a ".fifo" name and FifoQueue=true come together or not at all. */
+function validateQueueType(
   name: string,
   attributes: Readonly<Record<string, string>>,
-) {
-  if (isFifoName(name) || attributes.FifoQueue?.toLowerCase() === 'true') {
+): void {
+  const flag =
+    attributes.FifoQueue === undefined
+      ? undefined
+      : canonicalAttributes({ FifoQueue: attributes.FifoQueue }, 'fifo')
+          .FifoQueue;
+  if (isFifoName(name) && flag !== 'true') {
+    throw invalidQueueName();
+  }
+  if (!isFifoName(name) && flag === 'true') {
     throw new SluiceError(
-      'UnsupportedOperation',
-      'FIFO queues are not supported by this Sluice version yet.',
+      'InvalidParameterValue',
+      'The name of a FIFO queue can only include alphanumeric characters, hyphens, or underscores, must end with .fifo suffix and be 1 to 80 in length.',
     );
   }
 }
@@ -55,6 +72,9 @@ async function redriveFields(
     throw fail(
       'The dead-letter queue must be a different queue than the source queue.',
     );
+  }
+  if (queueType(target) !== queueType(source)) {
+    throw fail('Dead-letter queue must be same type of queue as the source..');
   }
   const [exists, allowPolicy] = await ctx.redis
     .multi()
@@ -110,15 +130,22 @@ export async function createQueue(
   tags: Tags = {},
 ): Promise<CreateQueueResult> {
   validateQueueName(name);
-  rejectFifo(name, attributes);
-  const given = canonicalAttributes(attributes);
+  validateQueueType(name, attributes);
+  const type = queueType(name);
+  const given = canonicalAttributes(attributes, type);
   validateTags(tags);
   const redrive = await redriveFields(ctx, name, given.RedrivePolicy);
   const stored = Object.fromEntries(
-    Object.entries({ ...defaultAttributes(), ...given, ...redrive }).filter(
+    Object.entries({ ...defaultAttributes(type), ...given, ...redrive }).filter(
       ([, v]) => v !== '',
     ),
   );
+  if (
+    stored.FifoThroughputLimit === 'perMessageGroupId' &&
+    stored.DeduplicationScope !== 'messageGroup'
+  ) {
+    throw throughputCombinationError();
+  }
   const keys = ctx.keys(name);
   // Registered before it exists: listing skips names without a queue, so a
   // crash between the two steps leaves nothing half-visible.
@@ -172,15 +199,14 @@ export async function deleteQueue(
         k.meta,
         k.tombstone,
         k.tags,
-        k.messages,
-        k.receipts,
-        k.schedule,
-        k.delayed,
-        k.sent,
-        k.outbox,
         k.stats,
         k.dlqSources,
         k.moveTasks,
+        ...messageKeys(k),
+        k.dedup,
+        k.dedupExpiry,
+        k.attempts,
+        k.attemptExpiry,
       ],
       [ctx.limits.queueTombstoneMs],
     ),
@@ -331,7 +357,7 @@ export async function getQueueAttributes(
   const [visible, inFlight, delayed, , ...metaPairs] = okFields(
     await ctx.scripts.run(
       'getQueueState',
-      [k.meta, k.messages, k.receipts, k.schedule, k.delayed, k.sent, k.outbox],
+      [k.meta, ...messageKeys(k)],
       [ctx.clock()],
     ),
   ) as string[];
@@ -362,8 +388,7 @@ export async function setQueueAttributes(
   name: string,
   attributes: Readonly<Record<string, string>>,
 ): Promise<void> {
-  rejectFifo(name, attributes);
-  const given = canonicalAttributes(attributes);
+  const given = canonicalUpdate(attributes, queueType(name));
   const redrive = await redriveFields(ctx, name, given.RedrivePolicy);
   const [previousTarget] = okFields(
     await ctx.scripts.run(
@@ -388,7 +413,7 @@ export async function purgeQueue(
   okFields(
     await ctx.scripts.run(
       'purgeQueue',
-      [k.meta, k.messages, k.receipts, k.schedule, k.delayed, k.sent, k.outbox],
+      [k.meta, ...messageKeys(k)],
       [ctx.clock(), ctx.limits.purgeIntervalMs],
     ),
   );

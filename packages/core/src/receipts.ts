@@ -4,6 +4,7 @@ import { SluiceError, invalidParameter } from './errors';
 import type { BatchEntryFailure, BatchResult } from './message-types';
 import { decodeReceiptHandle, type ReceiptHandle } from './receipt-handle';
 import { requireQueue } from './queue-exists';
+import { isFifoName } from './queue-name';
 import { okFields } from './script-reply';
 
 /** SQS: a message stays hidden at most 12 hours after the receive that hid it. */
@@ -42,6 +43,11 @@ function decodeEntries<T extends ReceiptEntry>(
   return { decoded, failed };
 }
 
+/** Scripts skip the FIFO group bookkeeping for standard queues. */
+function queueTypeArg(queue: string): 'fifo' | 'standard' {
+  return isFifoName(queue) ? 'fifo' : 'standard';
+}
+
 async function runDelete(
   ctx: EngineContext,
   queue: string,
@@ -59,8 +65,16 @@ async function runDelete(
         keys.sent,
         keys.stats,
         keys.outbox,
+        keys.groups,
+        keys.order,
+        keys.members,
       ],
-      handles.flatMap((h) => [h.messageId, h.receiveCount]),
+      [
+        ctx.clock(),
+        queueTypeArg(queue),
+        keys.wakeChannel,
+        ...handles.flatMap((h) => [h.messageId, h.receiveCount]),
+      ],
     ),
   );
 }
@@ -161,11 +175,19 @@ async function runChangeVisibility(
   const statuses = okFields(
     await ctx.scripts.run(
       'changeVisibility',
-      [keys.meta, keys.receipts, keys.schedule],
+      [
+        keys.meta,
+        keys.receipts,
+        keys.schedule,
+        keys.groups,
+        keys.order,
+        keys.members,
+      ],
       [
         ctx.clock(),
         keys.wakeChannel,
         MAX_VISIBILITY_MS,
+        queueTypeArg(queue),
         ...decoded.flatMap((d) => [
           d.handle.messageId,
           d.handle.receiveCount,

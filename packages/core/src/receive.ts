@@ -1,5 +1,7 @@
 import type { EngineContext } from './context';
 import { invalidParameter } from './errors';
+import { validateFifoId } from './fifo-ids';
+import { messageKeys } from './keys';
 import type {
   MessageAttributes,
   ReceivedMessage,
@@ -8,7 +10,8 @@ import type {
 import { decodePayload, type StoredMessage } from './payload';
 import { encodeReceiptHandle } from './receipt-handle';
 import { md5OfMessageAttributes } from './md5';
-import { okFields } from './script-reply';
+import { isFifoName } from './queue-name';
+import { okFields, replyStatus } from './script-reply';
 import { completeTransfers } from './transfers';
 
 export interface ReceiveOptions {
@@ -22,9 +25,14 @@ export interface ReceiveOptions {
   readonly attributeNames?: readonly string[];
   /** message attributes to return: names, "prefix.*", or "All" / ".*" */
   readonly messageAttributeNames?: readonly string[];
+  /** FIFO: a retry with the same id within 5 minutes gets the same messages */
+  readonly receiveRequestAttemptId?: string;
   /** ends a long poll early with whatever it has (nothing) */
   readonly signal?: AbortSignal;
 }
+
+/** The SQS window in which a ReceiveRequestAttemptId can be retried. */
+const ATTEMPT_WINDOW_MS = 5 * 60_000;
 
 function validateRange(
   name: string,
@@ -41,7 +49,14 @@ function validateRange(
   }
 }
 
-export function validateReceiveOptions(options: ReceiveOptions): void {
+export function validateReceiveOptions(
+  queue: string,
+  options: ReceiveOptions,
+): void {
+  // Standard queues ignore the attempt id, as SQS does.
+  if (isFifoName(queue)) {
+    validateFifoId('ReceiveRequestAttemptId', options.receiveRequestAttemptId);
+  }
   validateRange(
     'MaxNumberOfMessages',
     options.maxNumberOfMessages,
@@ -77,10 +92,16 @@ interface Attempt {
   readonly messages: readonly ReceivedMessage[];
 }
 
+interface Delivery {
+  readonly receiveCount: number;
+  readonly firstReceive: number;
+  /** FIFO only */
+  readonly sequenceNumber?: string;
+}
+
 function selectSystemAttributes(
   stored: StoredMessage,
-  receiveCount: number,
-  firstReceive: number,
+  delivery: Delivery,
   names: ReadonlySet<string>,
 ): Partial<Record<SystemAttributeName, string>> {
   if (names.size === 0) {
@@ -90,10 +111,13 @@ function selectSystemAttributes(
   const values: Partial<Record<SystemAttributeName, string | undefined>> = {
     SenderId: stored.senderId,
     SentTimestamp: String(stored.sentAt),
-    ApproximateReceiveCount: String(receiveCount),
-    ApproximateFirstReceiveTimestamp: String(firstReceive),
+    ApproximateReceiveCount: String(delivery.receiveCount),
+    ApproximateFirstReceiveTimestamp: String(delivery.firstReceive),
     AWSTraceHeader: stored.traceHeader,
     DeadLetterQueueSourceArn: stored.deadLetterSourceArn,
+    MessageGroupId: stored.messageGroupId,
+    MessageDeduplicationId: stored.messageDeduplicationId,
+    SequenceNumber: delivery.sequenceNumber,
   };
   const selected: Partial<Record<SystemAttributeName, string>> = {};
   for (const [name, value] of Object.entries(values)) {
@@ -143,28 +167,39 @@ async function attempt(
   countEmpty: EmptyReceiveCounting,
 ): Promise<Attempt> {
   const keys = ctx.keys(queue);
-  const fields = okFields(
-    await ctx.scripts.run(
-      'receiveMessages',
-      [
-        keys.meta,
-        keys.messages,
-        keys.receipts,
-        keys.schedule,
-        keys.delayed,
-        keys.sent,
-        keys.outbox,
-        keys.stats,
-      ],
-      [
-        ctx.clock(),
-        options.maxNumberOfMessages ?? 1,
-        options.visibilityTimeout ?? '',
-        countEmpty,
-        ctx.limits.maxInFlight,
-      ],
-    ),
-  );
+  const fifo = isFifoName(queue);
+  const args = [
+    ctx.clock(),
+    options.maxNumberOfMessages ?? 1,
+    options.visibilityTimeout ?? '',
+    countEmpty,
+    ctx.limits.maxInFlight,
+  ];
+  const reply = fifo
+    ? await ctx.scripts.run(
+        'receiveFifoMessages',
+        [
+          keys.meta,
+          ...messageKeys(keys),
+          keys.stats,
+          keys.attempts,
+          keys.attemptExpiry,
+        ],
+        [...args, options.receiveRequestAttemptId ?? '', ATTEMPT_WINDOW_MS],
+      )
+    : await ctx.scripts.run(
+        'receiveMessages',
+        [keys.meta, ...messageKeys(keys), keys.stats],
+        args,
+      );
+  if (replyStatus(reply) === 'AttemptNotRetryable') {
+    throw invalidParameter(
+      'ReceiveRequestAttemptId',
+      options.receiveRequestAttemptId,
+      'The receiveRequestAttemptId is not valid anymore since the receive call is not retryable.',
+    );
+  }
+  const fields = okFields(reply);
   const waitSeconds = Number(fields[0]);
   const nextVisibleAt = fields[1] === '' ? undefined : Number(fields[1]);
   const movedCount = Number(fields[2]);
@@ -174,11 +209,15 @@ async function attempt(
   }
   const systemNames = new Set(options.attributeNames ?? []);
   const messages: ReceivedMessage[] = [];
-  for (let i = 3 + movedCount; i + 3 < fields.length; i += 4) {
+  const stride = fifo ? 5 : 4;
+  for (let i = 3 + movedCount; i + stride - 1 < fields.length; i += stride) {
     const id = String(fields[i]);
     const stored = decodePayload(String(fields[i + 1]));
-    const receiveCount = Number(fields[i + 2]);
-    const firstReceive = Number(fields[i + 3]);
+    const delivery: Delivery = {
+      receiveCount: Number(fields[i + 2]),
+      firstReceive: Number(fields[i + 3]),
+      ...(fifo && { sequenceNumber: String(fields[i + 4]) }),
+    };
     const messageAttributes = selectMessageAttributes(
       stored.attributes,
       options.messageAttributeNames ?? [],
@@ -188,19 +227,14 @@ async function attempt(
       receiptHandle: encodeReceiptHandle({
         queue,
         messageId: id,
-        receiveCount,
+        receiveCount: delivery.receiveCount,
       }),
       body: stored.body,
       md5OfBody: stored.md5OfBody,
       ...(Object.keys(messageAttributes).length > 0 && {
         md5OfMessageAttributes: md5OfReturned(stored, messageAttributes),
       }),
-      attributes: selectSystemAttributes(
-        stored,
-        receiveCount,
-        firstReceive,
-        systemNames,
-      ),
+      attributes: selectSystemAttributes(stored, delivery, systemNames),
       messageAttributes,
     });
   }
@@ -218,7 +252,7 @@ export async function receiveMessages(
   queue: string,
   options: ReceiveOptions,
 ): Promise<ReceivedMessage[]> {
-  validateReceiveOptions(options);
+  validateReceiveOptions(queue, options);
   const started = Date.now();
   const explicitWait = options.waitTimeSeconds;
   const first = await attempt(

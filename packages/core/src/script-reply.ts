@@ -1,4 +1,5 @@
 import { SluiceError, queueDoesNotExist } from './errors';
+import { throughputCombinationError } from './queue-attributes';
 
 /**
  * Scripts answer with an array whose first element is "ok" or one code of a
@@ -11,7 +12,10 @@ export type ScriptStatus =
   | 'PurgeQueueInProgress'
   | 'OverLimit'
   | 'TooManyTags'
-  | 'TaskAlreadyRunning';
+  | 'TaskAlreadyRunning'
+  | 'FifoThroughputNeedsGroupScope'
+  | 'MissingDeduplicationId'
+  | 'AttemptNotRetryable';
 
 function scriptError(status: Exclude<ScriptStatus, 'ok'>): SluiceError {
   switch (status) {
@@ -37,6 +41,19 @@ function scriptError(status: Exclude<ScriptStatus, 'ok'>): SluiceError {
         'UnsupportedOperation',
         'There is already a task running. Only one active task is allowed for a source queue arn at a given time.',
       );
+    case 'MissingDeduplicationId':
+      return new SluiceError(
+        'InvalidParameterValue',
+        'The queue should either have ContentBasedDeduplication enabled or MessageDeduplicationId provided explicitly',
+      );
+    case 'AttemptNotRetryable':
+      // receive.ts words this one itself: the message names the attempt id.
+      return new SluiceError(
+        'InvalidParameterValue',
+        'The receiveRequestAttemptId is not valid anymore since the receive call is not retryable.',
+      );
+    case 'FifoThroughputNeedsGroupScope':
+      return throughputCombinationError();
     case 'TooManyTags':
       return new SluiceError(
         'InvalidParameterValue',

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { entryFailure, validateBatchEntries } from './batch-validation';
 import type { EngineContext } from './context';
-import { SluiceError } from './errors';
+import { SluiceError, invalidParameter } from './errors';
+import { contentDeduplicationId, validateFifoId } from './fifo-ids';
 import { md5Hex, md5OfMessageAttributes } from './md5';
 import type {
   BatchEntryFailure,
@@ -17,7 +18,9 @@ import {
   validateMessageAttributes,
   validateSystemAttributes,
 } from './message-validation';
+import type { QueueKeys } from './keys';
 import { encodePayload } from './payload';
+import { isFifoName } from './queue-name';
 import { okFields } from './script-reply';
 
 /** SQS caps a whole batch request at the largest message size. */
@@ -29,10 +32,53 @@ interface PreparedMessage {
   readonly size: number;
   readonly delaySeconds: number | undefined;
   readonly result: SentMessage;
+  /** FIFO queues only */
+  readonly fifo?: {
+    readonly group: string;
+    readonly deduplicationId: string;
+    readonly explicit: boolean;
+  };
+}
+
+const NOT_FOR_QUEUE_TYPE =
+  'The request include parameter that is not valid for this queue type.';
+
+function missingGroupId(code: 'MissingParameter' | 'InvalidParameterValue') {
+  return new SluiceError(
+    code,
+    'The request must contain the parameter MessageGroupId.',
+  );
+}
+
+/** The FIFO rules of a send; standard queues take a group id (fair queues). */
+function validateFifoFields(fifo: boolean, input: SendMessageInput): void {
+  validateFifoId('MessageGroupId', input.messageGroupId);
+  if (!fifo) {
+    if (input.messageDeduplicationId !== undefined) {
+      throw invalidParameter(
+        'MessageDeduplicationId',
+        input.messageDeduplicationId,
+        NOT_FOR_QUEUE_TYPE,
+      );
+    }
+    return;
+  }
+  if (input.messageGroupId === undefined) {
+    throw missingGroupId('MissingParameter');
+  }
+  validateFifoId('MessageDeduplicationId', input.messageDeduplicationId);
+  if (input.delaySeconds !== undefined && input.delaySeconds !== 0) {
+    throw invalidParameter(
+      'DelaySeconds',
+      input.delaySeconds,
+      NOT_FOR_QUEUE_TYPE,
+    );
+  }
 }
 
 function prepare(
   ctx: EngineContext,
+  fifo: boolean,
   input: SendMessageInput,
   size = messageSize(input.body ?? '', input.messageAttributes),
 ): PreparedMessage {
@@ -40,6 +86,11 @@ function prepare(
   validateMessageAttributes(input.messageAttributes);
   validateSystemAttributes(input.messageSystemAttributes);
   validateDelaySeconds(input.delaySeconds);
+  validateFifoFields(fifo, input);
+  const group = input.messageGroupId;
+  const deduplicationId = fifo
+    ? (input.messageDeduplicationId ?? contentDeduplicationId(body))
+    : undefined;
   const attributes = input.messageAttributes ?? {};
   const hasAttributes = Object.keys(attributes).length > 0;
   const system = input.messageSystemAttributes ?? {};
@@ -58,12 +109,24 @@ function prepare(
     senderId: input.senderId ?? ctx.scope.accountId,
     ...(hasAttributes && { attributes, md5OfAttributes }),
     ...(traceHeader !== undefined && { traceHeader, md5OfSystemAttributes }),
+    ...(group !== undefined && { messageGroupId: group }),
+    ...(deduplicationId !== undefined && {
+      messageDeduplicationId: deduplicationId,
+    }),
   });
   return {
     id,
     payload,
     size,
     delaySeconds: input.delaySeconds,
+    ...(group !== undefined &&
+      deduplicationId !== undefined && {
+        fifo: {
+          group,
+          deduplicationId,
+          explicit: input.messageDeduplicationId !== undefined,
+        },
+      }),
     result: {
       messageId: id,
       md5OfMessageBody: md5OfBody,
@@ -77,32 +140,102 @@ function prepare(
   };
 }
 
-/** Writes prepared messages; returns the queue's size limit and who fitted. */
+/** The SQS FIFO deduplication window. */
+const DEDUPLICATION_WINDOW_MS = 5 * 60_000;
+
+/**
+ * What a send did with each message: its result (on a FIFO queue a duplicate
+ * gets the first message's id and sequence number), or undefined when it was
+ * too long for the queue.
+ */
+interface Enqueued {
+  readonly maxSize: number;
+  readonly results: (SentMessage | undefined)[];
+}
+
+/** The keys both send scripts open with. */
+function sendKeys(keys: QueueKeys): string[] {
+  return [
+    keys.meta,
+    keys.messages,
+    keys.schedule,
+    keys.delayed,
+    keys.sent,
+    keys.stats,
+  ];
+}
+
+async function enqueueFifo(
+  ctx: EngineContext,
+  queue: string,
+  messages: readonly PreparedMessage[],
+): Promise<Enqueued> {
+  const keys = ctx.keys(queue);
+  const args: (string | number)[] = [
+    ctx.clock(),
+    keys.wakeChannel,
+    DEDUPLICATION_WINDOW_MS,
+  ];
+  for (const m of messages) {
+    const fifo = m.fifo ?? { group: '', deduplicationId: '', explicit: true };
+    args.push(
+      m.id,
+      m.payload,
+      m.size,
+      fifo.group,
+      fifo.deduplicationId,
+      fifo.explicit ? 'explicit' : 'content',
+    );
+  }
+  const [maxSize, ...statuses] = okFields(
+    await ctx.scripts.run(
+      'sendFifoMessages',
+      [
+        ...sendKeys(keys),
+        keys.groups,
+        keys.order,
+        keys.members,
+        keys.dedup,
+        keys.dedupExpiry,
+      ],
+      args,
+    ),
+  ) as [number, ...string[]];
+  return {
+    maxSize,
+    results: messages.map((m, i) =>
+      statuses[3 * i] === 'tooLong'
+        ? undefined
+        : {
+            ...m.result,
+            messageId: statuses[3 * i + 1] ?? m.id,
+            sequenceNumber: statuses[3 * i + 2],
+          },
+    ),
+  };
+}
+
+/** Writes prepared messages; returns the queue's size limit and results. */
 async function enqueue(
   ctx: EngineContext,
   queue: string,
   messages: readonly PreparedMessage[],
-): Promise<{ maxSize: number; fitted: boolean[] }> {
+): Promise<Enqueued> {
+  if (isFifoName(queue)) {
+    return enqueueFifo(ctx, queue, messages);
+  }
   const keys = ctx.keys(queue);
   const args: (string | number)[] = [ctx.clock(), keys.wakeChannel];
   for (const m of messages) {
     args.push(m.id, m.payload, m.size, m.delaySeconds ?? '');
   }
   const [maxSize, ...statuses] = okFields(
-    await ctx.scripts.run(
-      'sendMessages',
-      [
-        keys.meta,
-        keys.messages,
-        keys.schedule,
-        keys.delayed,
-        keys.sent,
-        keys.stats,
-      ],
-      args,
-    ),
+    await ctx.scripts.run('sendMessages', sendKeys(keys), args),
   ) as number[];
-  return { maxSize: maxSize ?? 0, fitted: statuses.map((s) => s === 1) };
+  return {
+    maxSize: maxSize ?? 0,
+    results: messages.map((m, i) => (statuses[i] === 1 ? m.result : undefined)),
+  };
 }
 
 export async function sendMessage(
@@ -110,12 +243,13 @@ export async function sendMessage(
   queue: string,
   input: SendMessageInput,
 ): Promise<SentMessage> {
-  const message = prepare(ctx, input);
-  const { maxSize, fitted } = await enqueue(ctx, queue, [message]);
-  if (!fitted[0]) {
+  const message = prepare(ctx, isFifoName(queue), input);
+  const { maxSize, results } = await enqueue(ctx, queue, [message]);
+  const [result] = results;
+  if (!result) {
     throw messageTooLong(maxSize);
   }
-  return message.result;
+  return result;
 }
 
 export interface SendBatchEntry extends SendMessageInput {
@@ -138,13 +272,18 @@ export async function sendMessageBatch(
       `Batch requests cannot be longer than ${MAX_BATCH_BYTES} bytes. You have sent ${total} bytes.`,
     );
   }
+  const fifo = isFifoName(queue);
+  // SQS fails the whole batch, not the entry, for a missing group id.
+  if (fifo && entries.some((e) => e.messageGroupId === undefined)) {
+    throw missingGroupId('InvalidParameterValue');
+  }
   const failed: BatchEntryFailure[] = [];
   const prepared: { entryId: string; message: PreparedMessage }[] = [];
   for (const [i, entry] of entries.entries()) {
     try {
       prepared.push({
         entryId: entry.id,
-        message: prepare(ctx, entry, sizes[i]),
+        message: prepare(ctx, fifo, entry, sizes[i]),
       });
     } catch (error) {
       failed.push(entryFailure(entry.id, error));
@@ -153,15 +292,16 @@ export async function sendMessageBatch(
   if (prepared.length === 0) {
     return { successful: [], failed };
   }
-  const { maxSize, fitted } = await enqueue(
+  const { maxSize, results } = await enqueue(
     ctx,
     queue,
     prepared.map((p) => p.message),
   );
   const successful: (SentMessage & { id: string })[] = [];
-  prepared.forEach(({ entryId, message }, i) => {
-    if (fitted[i]) {
-      successful.push({ id: entryId, ...message.result });
+  prepared.forEach(({ entryId }, i) => {
+    const result = results[i];
+    if (result) {
+      successful.push({ id: entryId, ...result });
     } else {
       failed.push(entryFailure(entryId, messageTooLong(maxSize)));
     }

@@ -1,5 +1,6 @@
 import { queueArn, queueNameFromArn } from './arn';
 import type { EngineContext } from './context';
+import { messageKeys } from './keys';
 import { decodePayload, encodePayload } from './payload';
 import { okFields } from './script-reply';
 
@@ -20,6 +21,13 @@ interface ParkedMessage {
   readonly route: string;
   readonly payload: string | null;
   readonly sentAt: number;
+  /** its place in a FIFO group ("<group>\0<sequence>\0<id>"), if any */
+  readonly member: string | null;
+}
+
+/** A FIFO member's sequence number, which orders the queue's sends. */
+function sequenceOf(member: string | null): string {
+  return member?.split('\0')[1] ?? '';
 }
 
 function counterFor(route: string): TransferCounter {
@@ -32,11 +40,12 @@ async function readParked(
   ids: readonly string[],
 ): Promise<ParkedMessage[]> {
   const keys = ctx.keys(source);
-  const [routes, payloads, sent] = (await ctx.redis
+  const [routes, payloads, sent, members] = (await ctx.redis
     .pipeline()
     .hmget(keys.outbox, ...ids)
     .hmget(keys.messages, ...ids)
     .zmscore(keys.sent, ...ids)
+    .hmget(keys.members, ...ids)
     .exec()
     .then((results) =>
       results?.map(([error, value]) => {
@@ -45,8 +54,13 @@ async function readParked(
         }
         return value;
       }),
-    )) as [(string | null)[], (string | null)[], (string | null)[]];
-  return ids.flatMap((id, i) => {
+    )) as [
+    (string | null)[],
+    (string | null)[],
+    (string | null)[],
+    (string | null)[],
+  ];
+  const parked = ids.flatMap((id, i) => {
     const route = routes[i];
     return route
       ? [
@@ -55,10 +69,16 @@ async function readParked(
             route,
             payload: payloads[i] ?? null,
             sentAt: Number(sent[i] ?? ctx.clock()),
+            member: members[i] ?? null,
           },
         ]
       : [];
   });
+  // In send order, so a FIFO destination receives each group in order even
+  // when recovery finds the moves in hash order.
+  return parked.sort((a, b) =>
+    sequenceOf(a.member).localeCompare(sequenceOf(b.member)),
+  );
 }
 
 /** Where a parked message goes and the payload it arrives with. */
@@ -66,14 +86,21 @@ function destinationOf(
   ctx: EngineContext,
   source: string,
   message: ParkedMessage & { payload: string },
-): { queue: string | undefined; payload: string } {
+): { queue: string | undefined; payload: string; group: string } {
   const stored = decodePayload(message.payload);
+  const group = stored.messageGroupId ?? '';
   if (message.route.startsWith('dlq:')) {
     return {
       queue: message.route.slice('dlq:'.length),
+      group,
       payload: encodePayload({
         ...stored,
         deadLetterSourceArn: queueArn(ctx.scope, source),
+        // SQS gives a message in a FIFO dead-letter queue its id as its
+        // deduplication id, so two that shared one stay told apart.
+        ...(stored.messageDeduplicationId !== undefined && {
+          messageDeduplicationId: message.id,
+        }),
       }),
     };
   }
@@ -85,7 +112,7 @@ function destinationOf(
       : deadLetterSourceArn !== undefined
         ? queueNameFromArn(ctx.scope, deadLetterSourceArn)
         : undefined;
-  return { queue, payload: encodePayload(rest) };
+  return { queue, payload: encodePayload(rest), group };
 }
 
 /** Runs steps 2 and 3 for messages parked in `source`'s outbox. */
@@ -110,13 +137,18 @@ export async function completeTransfers(
       ]);
       continue;
     }
-    const { queue, payload } = destinationOf(ctx, source, {
+    const { queue, payload, group } = destinationOf(ctx, source, {
       ...message,
       payload: message.payload,
     });
     const inserted =
       queue !== undefined &&
-      (await insertInto(ctx, queue, message.id, payload, message.sentAt));
+      (await insertInto(ctx, queue, {
+        id: message.id,
+        payload,
+        sentAt: message.sentAt,
+        group,
+      }));
     if (inserted) {
       const counter = counterFor(message.route);
       done.set(counter, [...(done.get(counter) ?? []), message.id]);
@@ -129,15 +161,7 @@ export async function completeTransfers(
     moved += Number(
       await ctx.scripts.run(
         'finishTransfer',
-        [
-          sourceKeys.messages,
-          sourceKeys.receipts,
-          sourceKeys.schedule,
-          sourceKeys.delayed,
-          sourceKeys.sent,
-          sourceKeys.outbox,
-          sourceKeys.stats,
-        ],
+        [...messageKeys(sourceKeys), sourceKeys.stats],
         [counter, ...finished],
       ),
     );
@@ -145,7 +169,14 @@ export async function completeTransfers(
   if (undeliverable.length > 0) {
     await ctx.scripts.run(
       'returnFromOutbox',
-      [sourceKeys.schedule, sourceKeys.outbox],
+      [
+        sourceKeys.schedule,
+        sourceKeys.outbox,
+        sourceKeys.receipts,
+        sourceKeys.groups,
+        sourceKeys.order,
+        sourceKeys.members,
+      ],
       [ctx.clock(), sourceKeys.wakeChannel, ...undeliverable],
     );
   }
@@ -156,15 +187,28 @@ export async function completeTransfers(
 async function insertInto(
   ctx: EngineContext,
   queue: string,
-  id: string,
-  payload: string,
-  sentAt: number,
+  message: { id: string; payload: string; sentAt: number; group: string },
 ): Promise<boolean> {
   const keys = ctx.keys(queue);
   const reply = await ctx.scripts.run(
     'insertMessage',
-    [keys.meta, keys.messages, keys.schedule, keys.sent],
-    [ctx.clock(), keys.wakeChannel, id, payload, sentAt],
+    [
+      keys.meta,
+      keys.messages,
+      keys.schedule,
+      keys.sent,
+      keys.groups,
+      keys.order,
+      keys.members,
+    ],
+    [
+      ctx.clock(),
+      keys.wakeChannel,
+      message.id,
+      message.payload,
+      message.sentAt,
+      message.group,
+    ],
   );
   if ((reply as unknown[])[0] === 'QueueDoesNotExist') {
     return false;

@@ -112,15 +112,6 @@ describe('createQueue', () => {
     );
   });
 
-  test('FIFO queues are refused until they are supported', async () => {
-    const e = fixture.engine();
-    await expectSluiceError(e.createQueue('jobs.fifo'), 'UnsupportedOperation');
-    await expectSluiceError(
-      e.createQueue(queueName(), { FifoQueue: 'true' }),
-      'UnsupportedOperation',
-    );
-  });
-
   test('Policy must be a JSON object; KMS attributes are stored', async () => {
     const e = fixture.engine();
     await expectSluiceError(

@@ -51,16 +51,20 @@ describe('queue names', () => {
 describe('queue attributes', () => {
   test('are returned in canonical form', () => {
     expect(
-      canonicalAttributes({
-        VisibilityTimeout: '007',
-        SqsManagedSseEnabled: 'FALSE',
-        RedrivePolicy:
-          '{"maxReceiveCount":"5","deadLetterTargetArn":"arn:aws:sqs:us-east-1:000000000000:d"}',
-        RedriveAllowPolicy: '{"redrivePermission":"allowAll"}',
-        Policy: '',
-        FifoQueue: 'false',
-      }),
+      canonicalAttributes(
+        {
+          VisibilityTimeout: '007',
+          SqsManagedSseEnabled: 'FALSE',
+          RedrivePolicy:
+            '{"maxReceiveCount":"5","deadLetterTargetArn":"arn:aws:sqs:us-east-1:000000000000:d"}',
+          RedriveAllowPolicy: '{"redrivePermission":"allowAll"}',
+          Policy: '',
+          ContentBasedDeduplication: 'TRUE',
+        },
+        'fifo',
+      ),
     ).toEqual({
+      ContentBasedDeduplication: 'true',
       VisibilityTimeout: '7',
       SqsManagedSseEnabled: 'false',
       RedrivePolicy:
@@ -82,7 +86,21 @@ describe('queue attributes', () => {
     [{ DelaySeconds: '' }, 'InvalidAttributeValue'],
     [{ DelaySeconds: '1e2' }, 'InvalidAttributeValue'],
     [{ Unknown: '1' }, 'InvalidAttributeName'],
-  ])('refuses %j with %s', (attributes, code) => {
-    expect(codeOf(() => canonicalAttributes(attributes))).toBe(code);
+    [{ FifoQueue: 'false' }, 'InvalidAttributeName'],
+    [{ ContentBasedDeduplication: 'true' }, 'InvalidAttributeName'],
+    [{ DeduplicationScope: 'queue' }, 'InvalidAttributeName'],
+    [{ FifoThroughputLimit: 'perQueue' }, 'InvalidAttributeName'],
+  ])('refuses %j on a standard queue with %s', (attributes, code) => {
+    expect(codeOf(() => canonicalAttributes(attributes, 'standard'))).toBe(
+      code,
+    );
+  });
+
+  test.each([
+    [{ DeduplicationScope: 'group' }, 'InvalidAttributeValue'],
+    [{ FifoThroughputLimit: 'perGroup' }, 'InvalidAttributeValue'],
+    [{ ContentBasedDeduplication: 'yes' }, 'InvalidAttributeValue'],
+  ])('refuses %j on a FIFO queue with %s', (attributes, code) => {
+    expect(codeOf(() => canonicalAttributes(attributes, 'fifo'))).toBe(code);
   });
 });

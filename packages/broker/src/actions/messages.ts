@@ -37,6 +37,8 @@ function toSendInput(
     delaySeconds: entry.DelaySeconds as number | undefined,
     messageAttributes: toEngineAttributes(entry.MessageAttributes),
     messageSystemAttributes: toEngineAttributes(entry.MessageSystemAttributes),
+    messageGroupId: entry.MessageGroupId as string | undefined,
+    messageDeduplicationId: entry.MessageDeduplicationId as string | undefined,
   };
 }
 
@@ -46,6 +48,7 @@ function sentOutput(sent: SentMessage) {
     MD5OfMessageBody: sent.md5OfMessageBody,
     MD5OfMessageAttributes: sent.md5OfMessageAttributes,
     MD5OfMessageSystemAttributes: sent.md5OfMessageSystemAttributes,
+    SequenceNumber: sent.sequenceNumber,
   };
 }
 
@@ -135,6 +138,8 @@ export const receiveMessage: Action = {
       attributeNames: systemNames,
       messageAttributeNames: input.MessageAttributeNames as
         string[] | undefined,
+      receiveRequestAttemptId: input.ReceiveRequestAttemptId as
+        string | undefined,
       signal: ctx.signal,
     });
     if (messages.length === 0) {

@@ -1,15 +1,23 @@
+--@include fifoGroups
 -- Deletes messages by receipt: only the newest receipt of a message that is
 -- still in the queue deletes it; a stale or repeated delete succeeds without
--- effect, as in SQS.
+-- effect, as in SQS. On a FIFO queue a delete may unlock the message's group.
 -- KEYS[1] meta  KEYS[2] messages  KEYS[3] receipts  KEYS[4] schedule
--- KEYS[5] sent  KEYS[6] stats  KEYS[7] outbox
--- ARGV[1..] message id, receive count pairs
+-- KEYS[5] sent  KEYS[6] stats  KEYS[7] outbox  KEYS[8] groups  KEYS[9] order
+-- KEYS[10] members
+-- ARGV[1] now (ms)
+-- ARGV[2] "fifo" or "standard"
+-- ARGV[3] wake channel
+-- ARGV[4..] message id, receive count pairs
 -- Returns {"ok", 1 (deleted) or 0 (nothing to delete) per pair} | {"QueueDoesNotExist"}
 --
 -- A message with a receipt has been received, so its `delayed` entry, if any,
 -- lies in the past (sends prune those): the delete leaves it alone.
+local q = {
+  receipts = KEYS[3], schedule = KEYS[4], groups = KEYS[8], order = KEYS[9], members = KEYS[10],
+}
 local ids = {}
-for i = 1, #ARGV, 2 do
+for i = 4, #ARGV, 2 do
   ids[#ids + 1] = ARGV[i]
 end
 local receipts = redis.call('HMGET', KEYS[3], unpack(ids))
@@ -24,7 +32,7 @@ local doomed, seen = {}, {}
 for n, id in ipairs(ids) do
   local raw = receipts[n]
   local count = raw and string.match(raw, '^(%d+):')
-  if count == ARGV[2 * n] and not parked[n] then
+  if count == ARGV[3 + 2 * n] and not parked[n] then
     if not seen[id] then
       seen[id] = true
       doomed[#doomed + 1] = id
@@ -39,10 +47,24 @@ if #doomed == 0 and redis.call('EXISTS', KEYS[1]) == 0 then
   return {'QueueDoesNotExist'}
 end
 if #doomed > 0 then
+  local groups = {}
+  if ARGV[2] == 'fifo' then
+    for _, id in ipairs(doomed) do
+      local group = leaveOrder(q, id)
+      if group then
+        groups[group] = true
+      end
+    end
+    redis.call('HDEL', KEYS[10], unpack(doomed))
+  end
   redis.call('HDEL', KEYS[2], unpack(doomed))
   redis.call('HDEL', KEYS[3], unpack(doomed))
   redis.call('ZREM', KEYS[4], unpack(doomed))
   redis.call('ZREM', KEYS[5], unpack(doomed))
   redis.call('HINCRBY', KEYS[6], 'deleted', #doomed)
+  local ready = refreshGroups(q, groups, tonumber(ARGV[1]))
+  if ready > 0 then
+    redis.call('PUBLISH', ARGV[3], ready)
+  end
 end
 return reply

@@ -1,7 +1,10 @@
+--@include messageKeys
 -- Deletes every message of a queue, at most once a minute. Messages already
 -- on their way to another queue (the outbox) are kept so the move completes.
--- KEYS[1] meta  KEYS[2] messages  KEYS[3] receipts  KEYS[4] schedule
--- KEYS[5] delayed  KEYS[6] sent  KEYS[7] outbox
+-- FIFO deduplication records stay: the 5-minute window outlives a purge.
+-- KEYS[1] meta
+-- KEYS[2] messages  KEYS[3] receipts  KEYS[4] schedule  KEYS[5] delayed
+-- KEYS[6] sent  KEYS[7] outbox  KEYS[8] groups  KEYS[9] order  KEYS[10] members
 -- ARGV[1] now (ms)
 -- ARGV[2] minimum ms between purges
 -- Returns {"ok"} | {"QueueDoesNotExist"} | {"PurgeQueueInProgress"}
@@ -13,23 +16,28 @@ local now = tonumber(ARGV[1])
 if last and now - tonumber(last) < tonumber(ARGV[2]) then
   return {'PurgeQueueInProgress'}
 end
+local q = messageKeys(2)
 local keep = {}
-for _, id in ipairs(redis.call('HKEYS', KEYS[7])) do
+for _, id in ipairs(redis.call('HKEYS', q.outbox)) do
   keep[#keep + 1] = {
     id,
-    redis.call('HGET', KEYS[2], id),
-    redis.call('HGET', KEYS[3], id),
-    redis.call('ZSCORE', KEYS[6], id),
+    redis.call('HGET', q.messages, id),
+    redis.call('HGET', q.receipts, id),
+    redis.call('ZSCORE', q.sent, id),
+    redis.call('HGET', q.members, id),
   }
 end
-redis.call('UNLINK', KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6])
+redis.call('UNLINK', q.messages, q.receipts, q.schedule, q.delayed, q.sent, q.groups, q.order, q.members)
 for _, m in ipairs(keep) do
   if m[2] then
-    redis.call('HSET', KEYS[2], m[1], m[2])
+    redis.call('HSET', q.messages, m[1], m[2])
     if m[3] then
-      redis.call('HSET', KEYS[3], m[1], m[3])
+      redis.call('HSET', q.receipts, m[1], m[3])
     end
-    redis.call('ZADD', KEYS[6], m[4] or now, m[1])
+    if m[5] then
+      redis.call('HSET', q.members, m[1], m[5])
+    end
+    redis.call('ZADD', q.sent, m[4] or now, m[1])
   end
 end
 redis.call('HSET', KEYS[1], 'purged_at', now)

@@ -1,10 +1,14 @@
 --@include expireOld
+--@include messageKeys
+--@include delivery
 -- Takes up to N visible messages, hides each for the visibility timeout and
 -- counts the receive. A message already received maxReceiveCount times is not
 -- delivered but parked in the outbox for its dead-letter queue, which lives in
 -- another slot: the engine finishes that move in durable steps.
--- KEYS[1] meta  KEYS[2] messages  KEYS[3] receipts  KEYS[4] schedule
--- KEYS[5] delayed  KEYS[6] sent  KEYS[7] outbox  KEYS[8] stats
+-- KEYS[1] meta
+-- KEYS[2] messages  KEYS[3] receipts  KEYS[4] schedule  KEYS[5] delayed
+-- KEYS[6] sent  KEYS[7] outbox  KEYS[8] groups  KEYS[9] order  KEYS[10] members
+-- KEYS[11] stats
 -- ARGV[1] now (ms)
 -- ARGV[2] maximum number of messages
 -- ARGV[3] visibility timeout seconds ("" = the queue's)
@@ -26,7 +30,7 @@ local target = meta[3]
 local maxReceives = tonumber(meta[4])
 local inFlightLimit = tonumber(ARGV[5])
 
-expireOld(KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7], now - tonumber(meta[5]) * 1000, 100)
+expireOld(messageKeys(2), now - tonumber(meta[5]) * 1000, 100, now)
 
 -- Everything in flight is in `schedule`, so a smaller schedule needs no count.
 if redis.call('ZCARD', KEYS[4]) >= inFlightLimit then
@@ -36,17 +40,12 @@ if redis.call('ZCARD', KEYS[4]) >= inFlightLimit then
   end
 end
 
--- Numbers become strings once here: Lua's number formatting costs more than
--- the Redis calls themselves when it runs per message.
-local nowText = ARGV[1]
-local hiddenUntil = string.format('%d', now + visibility * 1000)
-local delivered, moved, seen = {}, {}, {}
-local receipts, hide, park = {}, {}, {}
+local d = newDelivery(ARGV[1], string.format('%d', now + visibility * 1000))
+local moved, seen, park = {}, {}, {}
 -- Delivered messages are hidden only after the loop, so a second fetch (after
 -- parking some) meets them again: fetch that many more and skip the `seen`.
-local received = 0
 for _ = 1, 10 do
-  local ids = redis.call('ZRANGEBYSCORE', KEYS[4], '-inf', now, 'LIMIT', 0, max + received)
+  local ids = redis.call('ZRANGEBYSCORE', KEYS[4], '-inf', now, 'LIMIT', 0, max + d.count)
   local fresh = {}
   for _, id in ipairs(ids) do
     if not seen[id] then
@@ -61,12 +60,8 @@ for _ = 1, 10 do
   local payloads = redis.call('HMGET', KEYS[2], unpack(fresh))
   local movedNow = 0
   for n, id in ipairs(fresh) do
-    local count, first = 0, nowText
-    if states[n] then
-      local c, f = string.match(states[n], '^(%d+):(%d+):')
-      count, first = tonumber(c), f
-    end
-    if received >= max then
+    local count, first = receiveState(d, states[n])
+    if d.count >= max then
       break
     elseif not payloads[n] then
       redis.call('ZREM', KEYS[4], id)
@@ -76,16 +71,7 @@ for _ = 1, 10 do
       moved[#moved + 1] = id
       movedNow = movedNow + 1
     else
-      count = count + 1
-      receipts[#receipts + 1] = id
-      receipts[#receipts + 1] = count .. ':' .. first .. ':' .. nowText
-      hide[#hide + 1] = hiddenUntil
-      hide[#hide + 1] = id
-      received = received + 1
-      delivered[#delivered + 1] = id
-      delivered[#delivered + 1] = payloads[n]
-      delivered[#delivered + 1] = count
-      delivered[#delivered + 1] = first
+      handOut(d, id, payloads[n], count, first)
     end
   end
   if #park > 0 then
@@ -94,21 +80,15 @@ for _ = 1, 10 do
     redis.call('HSET', KEYS[7], unpack(park))
     park = {}
   end
-  if received >= max or movedNow == 0 then
+  if d.count >= max or movedNow == 0 then
     break
   end
 end
 
-if received > 0 then
-  redis.call('HSET', KEYS[3], unpack(receipts))
-  redis.call('ZADD', KEYS[4], unpack(hide))
-  redis.call('HINCRBY', KEYS[8], 'received', received)
-elseif ARGV[4] == 'yes' or (ARGV[4] == 'auto' and waitSeconds == 0) then
-  redis.call('HINCRBY', KEYS[8], 'empty_receives', 1)
-end
+commitDelivery(d, KEYS[3], KEYS[4], KEYS[11], ARGV[4] == 'yes' or (ARGV[4] == 'auto' and waitSeconds == 0))
 
 local nextVisible = ''
-if received == 0 then
+if d.count == 0 then
   local upcoming = redis.call('ZRANGEBYSCORE', KEYS[4], '(' .. now, '+inf', 'WITHSCORES', 'LIMIT', 0, 1)
   nextVisible = upcoming[2] or ''
 end
@@ -117,7 +97,7 @@ local reply = {'ok', waitSeconds, nextVisible, #moved}
 for _, id in ipairs(moved) do
   reply[#reply + 1] = id
 end
-for _, value in ipairs(delivered) do
+for _, value in ipairs(d.fields) do
   reply[#reply + 1] = value
 end
 return reply
