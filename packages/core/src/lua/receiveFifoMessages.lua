@@ -102,7 +102,8 @@ local moved, taken = {}, {}
 local function takeFromGroup(group)
   local fromGroup = 0
   while d.count < max do
-    local members = groupMembers(q, group, max - d.count)
+    -- Messages handed out stay first in the group until the receive ends.
+    local members = groupMembers(q, group, max - d.count, fromGroup)
     if #members == 0 then
       break
     end

@@ -27,8 +27,9 @@ local function splitMember(member)
   return string.match(member, '^(.-)%z(%d+)%z(.*)$')
 end
 
-local function groupMembers(q, group, limit)
-  return redis.call('ZRANGEBYLEX', q.order, '[' .. group .. '\0', '(' .. group .. '\1', 'LIMIT', 0, limit)
+-- Up to `limit` members of a group in order, after skipping `offset` (or 0).
+local function groupMembers(q, group, limit, offset)
+  return redis.call('ZRANGEBYLEX', q.order, '[' .. group .. '\0', '(' .. group .. '\1', 'LIMIT', offset or 0, limit)
 end
 
 -- Takes a message out of its group's order, keeping its member for a move
