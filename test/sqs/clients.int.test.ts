@@ -1,4 +1,3 @@
-import { execFile, spawnSync } from 'node:child_process';
 import { createHash, randomUUID } from 'node:crypto';
 import {
   CreateQueueCommand,
@@ -10,6 +9,7 @@ import {
 import { Consumer, type ConsumerOptions } from 'sqs-consumer';
 import { Producer, type Message as ProducerMessage } from 'sqs-producer';
 import { useBroker } from '../support/broker';
+import { json, run, unavailable } from '../support/child-tools';
 
 /**
  * Third-party clients, used exactly as their READMEs show, against the broker:
@@ -300,66 +300,6 @@ describe('sqs-producer and sqs-consumer', () => {
     expect(await counts(queueUrl)).toEqual(empty);
   });
 });
-
-/** The AWS CLI and boto3 as child processes, isolated from any local AWS config. */
-const childEnv: NodeJS.ProcessEnv = {
-  ...Object.fromEntries(
-    Object.entries(process.env).filter(([key]) => !key.startsWith('AWS_')),
-  ),
-  AWS_ACCESS_KEY_ID: 'test',
-  AWS_SECRET_ACCESS_KEY: 'test',
-  AWS_DEFAULT_REGION: 'us-east-1',
-  AWS_CONFIG_FILE: '/dev/null',
-  AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
-  AWS_MAX_ATTEMPTS: '1',
-};
-
-/** Why a tool cannot run here, or undefined when it can. */
-function unavailable(file: string, args: string[]): string | undefined {
-  const probe = spawnSync(file, args, { env: childEnv, encoding: 'utf8' });
-  if (probe.error) {
-    return `\`${file}\` not found (${probe.error.message})`;
-  }
-  return probe.status === 0
-    ? undefined
-    : `\`${file} ${args.join(' ')}\` exited ${probe.status}: ${probe.stderr.trim().split('\n').pop()}`;
-}
-
-interface Exit {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function run(file: string, args: string[]): Promise<Exit> {
-  return new Promise((resolve, reject) => {
-    execFile(
-      file,
-      args,
-      { env: childEnv, timeout: 20_000 },
-      (error, stdout, stderr) => {
-        if (!error) {
-          resolve({ code: 0, stdout, stderr });
-        } else if (typeof error.code === 'number') {
-          resolve({ code: error.code, stdout, stderr });
-        } else {
-          // not started, or killed on timeout
-          reject(new Error(`${file} failed: ${error.message}`));
-        }
-      },
-    );
-  });
-}
-
-async function json<T>(file: string, args: string[]): Promise<T> {
-  const exit = await run(file, args);
-  if (exit.code !== 0) {
-    throw new Error(
-      `${file} ${args.join(' ')} exited ${exit.code}: ${exit.stderr}`,
-    );
-  }
-  return (exit.stdout.trim() ? JSON.parse(exit.stdout) : {}) as T;
-}
 
 interface WireMessage {
   MessageId: string;

@@ -49,11 +49,15 @@ end
 if #doomed > 0 then
   local groups = {}
   if ARGV[2] == 'fifo' then
-    for _, id in ipairs(doomed) do
-      local group = leaveOrder(q, id)
-      if group then
-        groups[group] = true
+    local members, leaving = redis.call('HMGET', KEYS[10], unpack(doomed)), {}
+    for n = 1, #doomed do
+      if members[n] then
+        leaving[#leaving + 1] = members[n]
+        groups[splitMember(members[n])] = true
       end
+    end
+    if #leaving > 0 then
+      redis.call('ZREM', KEYS[9], unpack(leaving))
     end
     redis.call('HDEL', KEYS[10], unpack(doomed))
   end
