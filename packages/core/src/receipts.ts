@@ -48,13 +48,22 @@ function queueTypeArg(queue: string): 'fifo' | 'standard' {
   return isFifoName(queue) ? 'fifo' : 'standard';
 }
 
+function expiredReceipt(receiptHandle: string): SluiceError {
+  return invalidParameter(
+    'ReceiptHandle',
+    receiptHandle,
+    'The receipt handle has expired.',
+  );
+}
+
+/** Per handle: whether the delete was refused as expired (FIFO only). */
 async function runDelete(
   ctx: EngineContext,
   queue: string,
   handles: readonly ReceiptHandle[],
-): Promise<void> {
+): Promise<boolean[]> {
   const keys = ctx.keys(queue);
-  okFields(
+  const statuses = okFields(
     await ctx.scripts.run(
       'deleteMessages',
       [
@@ -77,6 +86,7 @@ async function runDelete(
       ],
     ),
   );
+  return statuses.map((status) => status === 2);
 }
 
 /**
@@ -101,7 +111,12 @@ export async function deleteMessage(
   queue: string,
   receiptHandle: string,
 ): Promise<void> {
-  await runDelete(ctx, queue, [await decodeFor(ctx, queue, receiptHandle)]);
+  const [expired] = await runDelete(ctx, queue, [
+    await decodeFor(ctx, queue, receiptHandle),
+  ]);
+  if (expired) {
+    throw expiredReceipt(receiptHandle);
+  }
 }
 
 export async function deleteMessageBatch(
@@ -113,14 +128,22 @@ export async function deleteMessageBatch(
   const { decoded, failed } = decodeEntries(queue, entries);
   if (decoded.length === 0) {
     await requireQueue(ctx, queue);
-  } else {
-    await runDelete(
-      ctx,
-      queue,
-      decoded.map((d) => d.handle),
-    );
+    return { successful: [], failed };
   }
-  return { successful: decoded.map((d) => ({ id: d.entry.id })), failed };
+  const expired = await runDelete(
+    ctx,
+    queue,
+    decoded.map((d) => d.handle),
+  );
+  const successful: { id: string }[] = [];
+  decoded.forEach(({ entry }, i) => {
+    if (expired[i]) {
+      failed.push(entryFailure(entry.id, expiredReceipt(entry.receiptHandle)));
+    } else {
+      successful.push({ id: entry.id });
+    }
+  });
+  return { successful, failed };
 }
 
 function validateTimeout(timeout: number): void {
@@ -152,11 +175,7 @@ function visibilityError(
         'Total VisibilityTimeout for the message is beyond the limit [43200 seconds]',
       );
     case 'expired':
-      return invalidParameter(
-        'ReceiptHandle',
-        entry.receiptHandle,
-        'The receipt handle has expired.',
-      );
+      return expiredReceipt(entry.receiptHandle);
     default:
       return invalidParameter(
         'ReceiptHandle',

@@ -1,7 +1,10 @@
 --@include fifoGroups
 -- Deletes messages by receipt: only the newest receipt of a message that is
 -- still in the queue deletes it; a stale or repeated delete succeeds without
--- effect, as in SQS. On a FIFO queue a delete may unlock the message's group.
+-- effect, as in SQS. On a FIFO queue a receipt also ends with its visibility,
+-- and SQS refuses it then: a consumer whose time ran out must not delete a
+-- message of a group another consumer may hold by now. A FIFO delete may
+-- unlock the message's group.
 -- KEYS[1] meta  KEYS[2] messages  KEYS[3] receipts  KEYS[4] schedule
 -- KEYS[5] sent  KEYS[6] stats  KEYS[7] outbox  KEYS[8] groups  KEYS[9] order
 -- KEYS[10] members
@@ -9,7 +12,8 @@
 -- ARGV[2] "fifo" or "standard"
 -- ARGV[3] wake channel
 -- ARGV[4..] message id, receive count pairs
--- Returns {"ok", 1 (deleted) or 0 (nothing to delete) per pair} | {"QueueDoesNotExist"}
+-- Returns {"ok", per pair 1 (deleted), 0 (nothing to delete) or 2 (FIFO: the
+--          receipt's visibility ended)} | {"QueueDoesNotExist"}
 --
 -- A message with a receipt has been received, so its `delayed` entry, if any,
 -- lies in the past (sends prune those): the delete leaves it alone.
@@ -27,12 +31,22 @@ local parked = {}
 if redis.call('HLEN', KEYS[7]) > 0 then
   parked = redis.call('HMGET', KEYS[7], unpack(ids))
 end
+local expired = {}
+if ARGV[2] == 'fifo' then
+  local now = tonumber(ARGV[1])
+  local scores = redis.call('ZMSCORE', KEYS[4], unpack(ids))
+  for n = 1, #ids do
+    expired[n] = not (tonumber(scores[n]) and tonumber(scores[n]) > now)
+  end
+end
 local reply = {'ok'}
 local doomed, seen = {}, {}
 for n, id in ipairs(ids) do
   local raw = receipts[n]
   local count = raw and string.match(raw, '^(%d+):')
-  if count == ARGV[3 + 2 * n] and not parked[n] then
+  if count == ARGV[3 + 2 * n] and expired[n] then
+    reply[#reply + 1] = 2
+  elseif count == ARGV[3 + 2 * n] and not parked[n] then
     if not seen[id] then
       seen[id] = true
       doomed[#doomed + 1] = id
