@@ -17,6 +17,7 @@ import {
   type RateFigures,
 } from './report';
 import {
+  COMMON_OPTIONS,
   Closers,
   log,
   medians,
@@ -54,10 +55,7 @@ function parseOptions(): Options | undefined {
   const { values } = parseArgs({
     options: {
       messages: { type: 'string' },
-      concurrency: { type: 'string', default: '10' },
-      quick: { type: 'boolean', default: false },
-      json: { type: 'boolean', default: false },
-      help: { type: 'boolean', default: false },
+      ...COMMON_OPTIONS,
     },
   });
   if (values.help) {

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { SqsApi } from './sqs-clients';
+import type { Outgoing, Received, SqsApi } from './sqs-clients';
 import { BATCH_SIZE, bodiesOf, runBatches } from './workload';
 
 /**
@@ -44,6 +44,20 @@ class BoundedRun {
   }
 }
 
+/** What a throughput run sends, and a look at what it receives. */
+export interface Traffic {
+  /** the batch of `size` at `offset`, sent by producer loop `producer` */
+  outgoing(size: number, offset: number, producer: number): readonly Outgoing[];
+  /** every receive's messages, before they are deleted */
+  inspect(received: readonly Received[]): void;
+}
+
+/** 1 KiB bodies, all alike; nothing to check on receipt. */
+const PLAIN_TRAFFIC: Traffic = {
+  outgoing: (size) => bodiesOf(size).map((body) => ({ body })),
+  inspect: () => undefined,
+};
+
 export interface ThroughputOptions {
   readonly messages: number;
   /** loops sending batches of ten */
@@ -52,6 +66,52 @@ export interface ThroughputOptions {
   readonly consumers: number;
   readonly waitSeconds: number;
   readonly timeoutMs: number;
+  /** default: the same 1 KiB body in every message */
+  readonly traffic?: Traffic;
+  /**
+   * Producers wait while this many messages are sent and not yet received;
+   * default: they never wait, and the queue grows as fast as they outrun
+   * the consumers
+   */
+  readonly maxBacklog?: number;
+}
+
+/** A minute plus 100 msg/s: a throughput run slower than that fails. */
+export const throughputTimeoutMs = (messages: number) => 60_000 + messages * 10;
+
+/** Sent and not yet received messages, and the producers waiting on them. */
+class Backlog {
+  private sent = 0;
+  private received = 0;
+  private readonly waiters: (() => void)[] = [];
+
+  constructor(private readonly limit = Infinity) {}
+
+  get full(): boolean {
+    return this.sent - this.received >= this.limit;
+  }
+
+  /** Resolves once consumers received more, or after `ms` at most. */
+  shrunk(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      this.waiters.push(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+
+  add(count: number): void {
+    this.sent += count;
+  }
+
+  remove(count: number): void {
+    this.received += count;
+    for (const wake of this.waiters.splice(0)) {
+      wake();
+    }
+  }
 }
 
 export interface ThroughputResult {
@@ -71,21 +131,35 @@ export async function throughput(
   options: ThroughputOptions,
 ): Promise<ThroughputResult> {
   const total = options.messages;
+  const traffic = options.traffic ?? PLAIN_TRAFFIC;
   const run = new BoundedRun(`${total} messages`, options.timeoutMs);
+  const backlog = new Backlog(options.maxBacklog);
   const seen = new Set<string>();
   let duplicates = 0;
   let finished = 0;
   const started = performance.now();
-  const produce = runBatches(total, options.producers, async (size) => {
-    run.check();
-    await api.sendBatch(queueUrl, bodiesOf(size));
-    return size;
-  });
+  const produce = runBatches(
+    total,
+    options.producers,
+    async (size, offset, producer) => {
+      run.check();
+      while (backlog.full) {
+        // Not forever: a failed run or its deadline ends the wait.
+        await backlog.shrunk(100);
+        run.check();
+      }
+      backlog.add(size);
+      await api.sendBatch(queueUrl, traffic.outgoing(size, offset, producer));
+      return size;
+    },
+  );
   const consume = async () => {
     while (seen.size < total) {
       run.check();
       const got = await api.receive(queueUrl, BATCH_SIZE, options.waitSeconds);
       if (got.length > 0) {
+        backlog.remove(got.length);
+        traffic.inspect(got);
         await api.deleteBatch(
           queueUrl,
           got.map((m) => m.receiptHandle),

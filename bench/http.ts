@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { availableParallelism, cpus, loadavg } from 'node:os';
+import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
-import { Redis } from 'ioredis';
 import { BullmqPeer } from './bullmq-peer';
+import { cpuDuring, processCpuMs } from './cpu';
 import {
   httpJson,
   renderHttp,
@@ -11,17 +11,18 @@ import {
   type HttpRunContext,
   type RepeatedFigures,
 } from './http-report';
-import { latency, throughput } from './http-workload';
-import { deleteKeys } from './redis-tools';
+import { latency, throughput, throughputTimeoutMs } from './http-workload';
 import {
+  COMMON_OPTIONS,
   Closers,
   log,
+  machine,
   medians,
-  openRedis,
+  openAdmin,
   positiveInteger,
   redisVersion,
   runMain,
-  type RedisTarget,
+  sizeReader,
 } from './setup';
 import { LeanApi, SdkApi, type SqsApi } from './sqs-clients';
 import {
@@ -71,21 +72,17 @@ function parseOptions(): Options | undefined {
     options: {
       messages: { type: 'string' },
       'moto-messages': { type: 'string' },
-      concurrency: { type: 'string', default: '10' },
       'latency-rate': { type: 'string', default: '1000' },
       'moto-latency-rate': { type: 'string', default: '50' },
       'latency-seconds': { type: 'string' },
       'broker-cpu-prof': { type: 'string' },
-      quick: { type: 'boolean', default: false },
-      json: { type: 'boolean', default: false },
-      help: { type: 'boolean', default: false },
+      ...COMMON_OPTIONS,
     },
   });
   if (values.help) {
     return undefined;
   }
-  const sized = (name: keyof typeof SIZES, raw: string | undefined) =>
-    positiveInteger(name, raw ?? SIZES[name][values.quick ? 'quick' : 'full']);
+  const sized = sizeReader(SIZES, values.quick);
   return {
     messages: sized('messages', values.messages),
     motoMessages: sized('moto-messages', values['moto-messages']),
@@ -189,22 +186,22 @@ class HttpBench {
     messages: number,
     system: keyof Duplicates,
   ): Promise<TargetThroughput> {
-    const serverBefore = server.cpuMs();
-    const clientBefore = process.cpuUsage();
-    const result = await throughput(api, queueUrl, {
-      messages,
-      producers: this.options.concurrency,
-      consumers: this.options.concurrency,
-      waitSeconds: WAIT_SECONDS,
-      // A minute plus 100 msg/s: slower than that counts as a failure.
-      timeoutMs: 60_000 + messages * 10,
-    });
-    const client = process.cpuUsage(clientBefore);
+    const { result, cpuMs } = await cpuDuring(
+      { server: () => server.cpuMs(), client: processCpuMs },
+      () =>
+        throughput(api, queueUrl, {
+          messages,
+          producers: this.options.concurrency,
+          consumers: this.options.concurrency,
+          waitSeconds: WAIT_SECONDS,
+          timeoutMs: throughputTimeoutMs(messages),
+        }),
+    );
     this.duplicates[system] += result.duplicates;
     return {
       msgsPerS: result.msgsPerS,
-      serverCpuUs: ((server.cpuMs() - serverBefore) * 1000) / messages,
-      clientCpuUs: (client.user + client.system) / messages,
+      serverCpuUs: (cpuMs.server * 1000) / messages,
+      clientCpuUs: (cpuMs.client * 1000) / messages,
     };
   }
 
@@ -220,21 +217,6 @@ class HttpBench {
   }
 }
 
-/** A Redis for one system, its keys under `prefix` deleted at the end. */
-async function openAdmin(
-  closers: Closers,
-  prefix: string,
-): Promise<{ redis: RedisTarget; admin: Redis }> {
-  const redis = await openRedis();
-  closers.add(() => redis.stop());
-  const admin = new Redis(redis.url);
-  closers.add(async () => {
-    await admin.quit();
-  });
-  closers.add(() => deleteKeys(admin, prefix));
-  return { redis, admin };
-}
-
 /** Both clients of one server, and the queue they share. */
 async function openTargets(
   closers: Closers,
@@ -245,9 +227,9 @@ async function openTargets(
   // A socket per loop: producers and consumers never wait for one.
   const sockets = options.concurrency * 2;
   const sdk = new SdkApi(url, sockets);
-  closers.add(() => Promise.resolve(sdk.close()));
+  closers.add(() => sdk.close());
   const lean = new LeanApi(url, sockets);
-  closers.add(() => Promise.resolve(lean.close()));
+  closers.add(() => lean.close());
   const queueUrl = await lean.createQueue('bench-http');
   closers.add(() => lean.deleteQueue(queueUrl));
   return {
@@ -303,9 +285,7 @@ async function main(options: Options): Promise<void> {
         `broker: packages/broker/dist/cli.js in its own process, on redis ` +
           `${version} (${sluiceRedis.redis.description}); BullMQ in this ` +
           `process, on ${bullmqRedis.redis.description}`,
-        `node ${process.version}, ${availableParallelism()} CPUs ` +
-          `(${cpus()[0]?.model.trim() ?? 'unknown'}) shared by all processes; ` +
-          `load average (1 min) before the run ${loadBefore!.toFixed(2)}`,
+        machine(loadBefore!),
       ],
     };
     console.log(renderHttp(context, results));

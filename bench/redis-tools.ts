@@ -105,3 +105,11 @@ export async function deleteKeys(admin: Redis, prefix: string): Promise<void> {
     }
   }
 }
+
+/** CPU time redis-server has used so far (user + system, all threads), ms. */
+export async function redisCpuMs(admin: Redis): Promise<number> {
+  const info = await admin.info('cpu');
+  const seconds = (name: string) =>
+    Number(new RegExp(`^${name}:([\\d.]+)`, 'm').exec(info)?.[1] ?? NaN);
+  return (seconds('used_cpu_user') + seconds('used_cpu_sys')) * 1000;
+}

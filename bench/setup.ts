@@ -1,8 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { constants, tmpdir } from 'node:os';
+import { availableParallelism, constants, cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Redis } from 'ioredis';
+import { Redis } from 'ioredis';
 import { startRedisServer } from '../packages/core/src/redis-server';
+import { deleteKeys } from './redis-tools';
 import { median } from './workload';
 
 /** What every benchmark shares: options, its Redis, signals, progress. */
@@ -13,6 +14,25 @@ export function positiveInteger(name: string, raw: string): number {
     throw new Error(`--${name} must be a positive integer, got "${raw}"`);
   }
   return value;
+}
+
+/** The options every benchmark takes, beside its own. */
+export const COMMON_OPTIONS = {
+  concurrency: { type: 'string', default: '10' },
+  quick: { type: 'boolean', default: false },
+  json: { type: 'boolean', default: false },
+  help: { type: 'boolean', default: false },
+} as const;
+
+/** Default sizes of a full run and of --quick, by option name. */
+export type Sizes = Readonly<
+  Record<string, { readonly full: string; readonly quick: string }>
+>;
+
+/** Reads a size option: its value, else its default for the kind of run. */
+export function sizeReader<S extends Sizes>(sizes: S, quick: boolean) {
+  return (name: keyof S & string, raw: string | undefined): number =>
+    positiveInteger(name, raw ?? sizes[name]![quick ? 'quick' : 'full']);
 }
 
 export interface RedisTarget {
@@ -79,6 +99,15 @@ export function medians<T extends { [K in keyof T]: number }>(
   ) as T;
 }
 
+/** Node.js and the CPUs, with the load other processes put on them. */
+export function machine(loadBefore: number): string {
+  return (
+    `node ${process.version}, ${availableParallelism()} CPUs ` +
+    `(${cpus()[0]?.model.trim() ?? 'unknown'}) shared by all processes; ` +
+    `load average (1 min) before the run ${loadBefore.toFixed(2)}`
+  );
+}
+
 export async function redisVersion(admin: Redis): Promise<string> {
   const info = await admin.info('server');
   return /redis_version:(\S+)/.exec(info)?.[1] ?? 'unknown';
@@ -134,4 +163,19 @@ export function runMain<T>(
     console.error(error);
     process.exitCode = 1;
   });
+}
+
+/** A Redis for one system, its keys under `prefix` deleted at the end. */
+export async function openAdmin(
+  closers: Closers,
+  prefix: string,
+): Promise<{ redis: RedisTarget; admin: Redis }> {
+  const redis = await openRedis();
+  closers.add(() => redis.stop());
+  const admin = new Redis(redis.url);
+  closers.add(async () => {
+    await admin.quit();
+  });
+  closers.add(() => deleteKeys(admin, prefix));
+  return { redis, admin };
 }

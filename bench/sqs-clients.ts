@@ -16,24 +16,45 @@ export interface Received {
   readonly receiptHandle: string;
 }
 
-/** The SQS calls the HTTP workloads make, over one client library. */
+/** A message to send; a FIFO queue needs its group and deduplication id. */
+export interface Outgoing {
+  readonly body: string;
+  readonly groupId?: string;
+  readonly deduplicationId?: string;
+}
+
+/** The SQS calls the workloads make, over one client library. */
 export interface SqsApi {
-  createQueue(name: string): Promise<string>;
+  createQueue(
+    name: string,
+    attributes?: Readonly<Record<string, string>>,
+  ): Promise<string>;
   deleteQueue(queueUrl: string): Promise<void>;
   send(queueUrl: string, body: string): Promise<void>;
-  sendBatch(queueUrl: string, bodies: readonly string[]): Promise<void>;
+  sendBatch(queueUrl: string, messages: readonly Outgoing[]): Promise<void>;
   receive(
     queueUrl: string,
     max: number,
     waitSeconds: number,
   ): Promise<Received[]>;
   deleteBatch(queueUrl: string, receipts: readonly string[]): Promise<void>;
-  close(): void;
+  close(): Promise<void>;
 }
 
-/** Entry ids only need to be unique within one request. */
-const entries = <T>(values: readonly T[]) =>
-  values.map((value, i) => ({ id: String(i), value }));
+/*
+ * Entry ids only need to be unique within one request. Both clients take
+ * the entries of the AWS JSON protocol; JSON leaves out undefined fields.
+ */
+const sendEntries = (messages: readonly Outgoing[]) =>
+  messages.map((m, i) => ({
+    Id: String(i),
+    MessageBody: m.body,
+    MessageGroupId: m.groupId,
+    MessageDeduplicationId: m.deduplicationId,
+  }));
+
+const deleteEntries = (receipts: readonly string[]) =>
+  receipts.map((receipt, i) => ({ Id: String(i), ReceiptHandle: receipt }));
 
 function expectNoFailures(
   action: string,
@@ -74,9 +95,12 @@ export class SdkApi implements SqsApi {
     });
   }
 
-  async createQueue(name: string): Promise<string> {
+  async createQueue(
+    name: string,
+    attributes?: Readonly<Record<string, string>>,
+  ): Promise<string> {
     const { QueueUrl } = await this.client.send(
-      new CreateQueueCommand({ QueueName: name }),
+      new CreateQueueCommand({ QueueName: name, Attributes: attributes }),
     );
     return QueueUrl!;
   }
@@ -91,14 +115,14 @@ export class SdkApi implements SqsApi {
     );
   }
 
-  async sendBatch(queueUrl: string, bodies: readonly string[]): Promise<void> {
+  async sendBatch(
+    queueUrl: string,
+    messages: readonly Outgoing[],
+  ): Promise<void> {
     const { Failed } = await this.client.send(
       new SendMessageBatchCommand({
         QueueUrl: queueUrl,
-        Entries: entries(bodies).map(({ id, value }) => ({
-          Id: id,
-          MessageBody: value,
-        })),
+        Entries: sendEntries(messages),
       }),
     );
     expectNoFailures('SendMessageBatch', Failed);
@@ -130,18 +154,16 @@ export class SdkApi implements SqsApi {
     const { Failed } = await this.client.send(
       new DeleteMessageBatchCommand({
         QueueUrl: queueUrl,
-        Entries: entries(receipts).map(({ id, value }) => ({
-          Id: id,
-          ReceiptHandle: value,
-        })),
+        Entries: deleteEntries(receipts),
       }),
     );
     expectNoFailures('DeleteMessageBatch', Failed);
   }
 
-  close(): void {
+  close(): Promise<void> {
     this.client.destroy();
     this.agent.destroy();
+    return Promise.resolve();
   }
 }
 
@@ -216,9 +238,13 @@ export class LeanApi implements SqsApi {
     });
   }
 
-  async createQueue(name: string): Promise<string> {
+  async createQueue(
+    name: string,
+    attributes?: Readonly<Record<string, string>>,
+  ): Promise<string> {
     const { QueueUrl } = await this.call<{ QueueUrl: string }>('CreateQueue', {
       QueueName: name,
+      Attributes: attributes,
     });
     return QueueUrl;
   }
@@ -231,13 +257,13 @@ export class LeanApi implements SqsApi {
     await this.call('SendMessage', { QueueUrl: queueUrl, MessageBody: body });
   }
 
-  async sendBatch(queueUrl: string, bodies: readonly string[]): Promise<void> {
+  async sendBatch(
+    queueUrl: string,
+    messages: readonly Outgoing[],
+  ): Promise<void> {
     const { Failed } = await this.call<JsonBatchResult>('SendMessageBatch', {
       QueueUrl: queueUrl,
-      Entries: entries(bodies).map(({ id, value }) => ({
-        Id: id,
-        MessageBody: value,
-      })),
+      Entries: sendEntries(messages),
     });
     expectNoFailures('SendMessageBatch', Failed);
   }
@@ -268,15 +294,13 @@ export class LeanApi implements SqsApi {
   ): Promise<void> {
     const { Failed } = await this.call<JsonBatchResult>('DeleteMessageBatch', {
       QueueUrl: queueUrl,
-      Entries: entries(receipts).map(({ id, value }) => ({
-        Id: id,
-        ReceiptHandle: value,
-      })),
+      Entries: deleteEntries(receipts),
     });
     expectNoFailures('DeleteMessageBatch', Failed);
   }
 
-  close(): void {
+  close(): Promise<void> {
     this.agent.destroy();
+    return Promise.resolve();
   }
 }

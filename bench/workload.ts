@@ -20,8 +20,15 @@ export interface BatchQueue {
   delete(receipts: readonly string[]): Promise<void>;
 }
 
-/** One batch of a workload: `offset` counts the messages before it. */
-export type BatchStep = (size: number, offset: number) => Promise<number>;
+/**
+ * One batch of a workload: `offset` counts the messages before it, `loop` is
+ * the index of the client loop that runs it.
+ */
+export type BatchStep = (
+  size: number,
+  offset: number,
+  loop: number,
+) => Promise<number>;
 
 /**
  * Runs `concurrency` async loops that share `total` messages in batches of
@@ -35,13 +42,13 @@ export async function runBatches(
 ): Promise<number> {
   let claimed = 0;
   let done = 0;
-  const loop = async () => {
+  const loop = async (_: unknown, index: number) => {
     while (claimed < total) {
       const offset = claimed;
       const size = Math.min(BATCH_SIZE, total - offset);
       claimed += size;
       // Not `done += await ...`: that would read `done` before the await.
-      const moved = await step(size, offset);
+      const moved = await step(size, offset, index);
       done += moved;
     }
   };
