@@ -97,80 +97,111 @@ end
 
 local moved, taken = {}, {}
 
--- Delivers from one group's head, in order, up to the first message that is
--- delayed or in flight; returns how many it delivered.
-local function takeFromGroup(group)
-  local fromGroup = 0
-  while d.count < max do
-    -- Messages handed out stay first in the group until the receive ends.
-    local members = groupMembers(q, group, max - d.count, fromGroup)
-    if #members == 0 then
-      break
-    end
-    local ids, sequences = {}, {}
-    for n, member in ipairs(members) do
-      local _, sequence, id = splitMember(member)
-      ids[n], sequences[n] = id, sequence
-    end
-    local scores = redis.call('ZMSCORE', q.schedule, unpack(ids))
-    local states = redis.call('HMGET', q.receipts, unpack(ids))
-    local payloads = redis.call('HMGET', q.messages, unpack(ids))
-    local parked, blocked = 0, false
-    for n, id in ipairs(ids) do
-      local count, first = receiveState(d, states[n])
-      local score = tonumber(scores[n])
-      if not payloads[n] then
-        removeMessage(q, id)
-      elseif not score or score > now then
-        blocked = true
-        break
-      elseif target and maxReceives and count >= maxReceives then
-        redis.call('ZREM', q.schedule, id)
-        redis.call('ZREM', q.order, members[n])
-        redis.call('HSET', q.outbox, id, 'dlq:' .. target)
-        moved[#moved + 1] = id
-        parked = parked + 1
-      else
-        count = handOut(d, id, payloads[n], count, first, sequences[n])
-        taken[#taken + 1] = id .. ':' .. count
-        fromGroup = fromGroup + 1
-      end
-    end
-    if blocked or parked == 0 then
-      break
-    end
-  end
-  return fromGroup
-end
-
--- A zero visibility timeout leaves a group ready: `visited` keeps one receive
--- from taking its messages twice.
-local visited, visitedCount = {}, 0
+-- Which messages to hand out, decided before any payload is read: the ready
+-- groups, oldest first, each from its head until a message that is not yet
+-- visible. Groups are read a few at a time, with one ZMSCORE and one HMGET for
+-- all their heads, until enough messages are lined up.
+local chosen, chosenFrom, touched, visited, visitedCount = {}, {}, {}, {}, 0
 for _ = 1, 10 do
-  if d.count >= max then
+  local want = max - #chosen
+  if want <= 0 then
     break
   end
-  local ready = redis.call('ZRANGEBYSCORE', q.groups, '-inf', now, 'LIMIT', 0, max - d.count + visitedCount)
-  local fresh = {}
+  local ready = redis.call('ZRANGEBYSCORE', q.groups, '-inf', now, 'LIMIT', 0, want + visitedCount)
+  local lined, groups, fetched = {}, {}, {}
   for _, group in ipairs(ready) do
+    if #lined >= want then
+      break
+    end
     if not visited[group] then
       visited[group] = true
       visitedCount = visitedCount + 1
-      fresh[#fresh + 1] = group
+      groups[#groups + 1] = group
+      -- Messages chosen earlier in this receive are still first in the group.
+      local members = groupMembers(q, group, want, chosenFrom[group])
+      fetched[group] = #members
+      if #members == 0 then
+        touched[group] = true
+      end
+      for _, member in ipairs(members) do
+        local _, sequence, id = splitMember(member)
+        lined[#lined + 1] = { group = group, member = member, id = id, sequence = sequence }
+      end
     end
   end
-  if #fresh == 0 then
+  if #groups == 0 then
     break
   end
-  for _, group in ipairs(fresh) do
-    if d.count >= max then
-      break
+  if #lined > 0 then
+    local ids = {}
+    for n, c in ipairs(lined) do
+      ids[n] = c.id
     end
-    if takeFromGroup(group) > 0 then
-      redis.call('ZADD', q.groups, hiddenText, group)
+    local scores = redis.call('ZMSCORE', q.schedule, unpack(ids))
+    local states = redis.call('HMGET', q.receipts, unpack(ids))
+    local blocked, parked = {}, {}
+    for n, c in ipairs(lined) do
+      if #chosen >= max then
+        break
+      end
+      if not blocked[c.group] then
+        touched[c.group] = true
+        local count, first = receiveState(d, states[n])
+        local score = tonumber(scores[n])
+        if not score or score > now then
+          blocked[c.group] = true
+        elseif target and maxReceives and count >= maxReceives then
+          redis.call('ZREM', q.schedule, c.id)
+          redis.call('ZREM', q.order, c.member)
+          redis.call('HSET', q.outbox, c.id, 'dlq:' .. target)
+          moved[#moved + 1] = c.id
+          parked[c.group] = true
+        else
+          chosen[#chosen + 1] = { id = c.id, count = count, first = first, sequence = c.sequence, group = c.group }
+          chosenFrom[c.group] = (chosenFrom[c.group] or 0) + 1
+        end
+      end
+    end
+    -- A group that lost dead letters from a full read may have more behind
+    -- them: the next round reads it again.
+    for group in pairs(parked) do
+      if not blocked[group] and fetched[group] == want then
+        visited[group] = nil
+        visitedCount = visitedCount - 1
+      end
+    end
+  end
+end
+
+local delivering, times = {}, {}
+if #chosen > 0 then
+  local ids = {}
+  for n, c in ipairs(chosen) do
+    ids[n] = c.id
+  end
+  local payloads = redis.call('HMGET', q.messages, unpack(ids))
+  for n, c in ipairs(chosen) do
+    if payloads[n] then
+      local count = handOut(d, c.id, payloads[n], c.count, c.first, c.sequence)
+      taken[#taken + 1] = c.id .. ':' .. count
+      if not delivering[c.group] then
+        delivering[c.group] = true
+        times[#times + 1] = hiddenText
+        times[#times + 1] = c.group
+      end
     else
-      refreshGroup(q, group, now)
+      removeMessage(q, c.id)
     end
+  end
+end
+if #times > 0 then
+  redis.call('ZADD', q.groups, unpack(times))
+end
+-- Groups that delivered nothing (a delayed head, all dead letters) get their
+-- time recomputed; groups never reached keep theirs.
+for group in pairs(touched) do
+  if not delivering[group] then
+    refreshGroup(q, group, now)
   end
 end
 

@@ -116,15 +116,19 @@ if added > 0 then
   redis.call('ZADD', KEYS[11], unpack(dedupEnds))
   -- A group that already has messages keeps its time; a new one starts with
   -- its first message's (the first of a group in this call wins under NX).
-  redis.call('ZADD', KEYS[7], 'NX', unpack(groups))
+  -- Only new groups can be delivered sooner than before, so only they wake
+  -- waiting receives.
+  local newGroups = redis.call('ZADD', KEYS[7], 'NX', unpack(groups))
   redis.call('HINCRBY', KEYS[6], 'sent', added)
   redis.call('HINCRBY', KEYS[6], 'bytes_sent', bytes)
   if delay > 0 then
     redis.call('ZREMRANGEBYSCORE', KEYS[4], '-inf', now)
     redis.call('ZADD', KEYS[4], unpack(schedule))
+  end
+  if newGroups > 0 and delay > 0 then
     redis.call('PUBLISH', ARGV[2], 't:' .. visibleAt)
-  else
-    redis.call('PUBLISH', ARGV[2], added)
+  elseif newGroups > 0 then
+    redis.call('PUBLISH', ARGV[2], newGroups)
   end
 end
 return reply

@@ -7,6 +7,8 @@
 -- A group's messages in flight all came from one receive, which took them
 -- from the group's head, so they lie within its first few members: the ten a
 -- receive may take, plus any a failed dead-letter move put back before them.
+-- The first eleven nearly always tell; when the eleventh is in flight too,
+-- refreshGroup reads this many.
 local GROUP_WINDOW = 32
 
 -- Sequence numbers are 20 digits, as in SQS, so text order is number order.
@@ -47,23 +49,30 @@ end
 -- flight, else when its head turns visible. Drops a group with no messages.
 -- Returns that time (ms), or nil for a dropped group.
 local function refreshGroup(q, group, now)
-  local members = groupMembers(q, group, GROUP_WINDOW)
-  if #members == 0 then
-    redis.call('ZREM', q.groups, group)
-    return nil
-  end
-  local ids = {}
-  for n, member in ipairs(members) do
-    local _, _, id = splitMember(member)
-    ids[n] = id
-  end
-  local scores = redis.call('ZMSCORE', q.schedule, unpack(ids))
-  local receipts = redis.call('HMGET', q.receipts, unpack(ids))
-  local at = tonumber(scores[1]) or now
-  for n = 1, #ids do
-    local score = tonumber(scores[n])
-    if receipts[n] and score and score > now and score > at then
-      at = score
+  local at, last
+  for _, window in ipairs({11, GROUP_WINDOW}) do
+    local members = groupMembers(q, group, window)
+    if #members == 0 then
+      redis.call('ZREM', q.groups, group)
+      return nil
+    end
+    local ids = {}
+    for n, member in ipairs(members) do
+      local _, _, id = splitMember(member)
+      ids[n] = id
+    end
+    local scores = redis.call('ZMSCORE', q.schedule, unpack(ids))
+    local receipts = redis.call('HMGET', q.receipts, unpack(ids))
+    at, last = tonumber(scores[1]) or now, false
+    for n = 1, #ids do
+      local score = tonumber(scores[n])
+      last = receipts[n] and score and score > now
+      if last and score > at then
+        at = score
+      end
+    end
+    if #members < window or not last then
+      break
     end
   end
   redis.call('ZADD', q.groups, at, group)
