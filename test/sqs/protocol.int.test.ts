@@ -76,6 +76,31 @@ describe('Query protocol details', () => {
     expect(res.text).toContain(`<Code>${code}</Code>`);
     expect(res.text).toContain('<Type>Sender</Type>');
   });
+
+  test.each([
+    [
+      'Action=ListTopics&Version=2010-03-31',
+      'The SNS action ListTopics is not supported by this Sluice version yet.',
+    ],
+    [
+      'Action=AddPermission&Version=2010-03-31&TopicArn=t&Label=l',
+      'The SNS action AddPermission is not supported by this Sluice version yet.',
+    ],
+    [
+      'Action=Explode&Version=2010-03-31',
+      'The action Explode is not valid for this endpoint.',
+    ],
+    ['Version=2010-03-31', 'The request must contain the parameter Action.'],
+  ])('SNS %s is refused in SNS’s own error shape', async (body, message) => {
+    const res = await post('/', body);
+    expect(res.status).toBe(400);
+    expect(res.headers.get('content-type')).toMatch(/^text\/xml/);
+    expect(res.text).toBe(
+      '<?xml version="1.0"?><ErrorResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/">' +
+        `<Error><Type>Sender</Type><Code>InvalidAction</Code><Message>${message}</Message></Error>` +
+        `<RequestId>${res.headers.get('x-amzn-requestid')}</RequestId></ErrorResponse>`,
+    );
+  });
 });
 
 describe('JSON protocol details', () => {

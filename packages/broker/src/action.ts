@@ -1,7 +1,7 @@
 import type { QueueEngine } from '@sluice/core';
 import type { Decoded } from './protocol/decode';
 import type { Output } from './protocol/encode';
-import type { StructureShape } from './shapes';
+import type { Operation } from './shapes';
 import type { QueueUrls } from './queue-urls';
 
 /** What an action may use besides its input: never Redis, never HTTP. */
@@ -20,9 +20,6 @@ export interface ActionContext {
 export type Input = Readonly<Record<string, Decoded>>;
 
 /** One SQS action: its input and output shapes and what it does. */
-export interface Action {
-  readonly name: string;
-  readonly input: StructureShape;
-  readonly output: StructureShape;
+export interface Action extends Operation {
   handle(ctx: ActionContext, input: Input): Promise<Output>;
 }

@@ -3,14 +3,15 @@ import express, { type Express, type Request, type Response } from 'express';
 import type { Logger } from 'pino';
 import type { QueueEngine } from '@sluice/core';
 import type { ActionContext } from './action';
-import { SQS_ACTIONS } from './actions';
-import { BrokerError, toRenderedError } from './errors';
+import { BrokerError } from './errors';
 import { decodeJson, decodeQuery } from './protocol/decode';
-import { detect } from './protocol/detect';
-import { sendError, sendResult, type Protocol } from './protocol/respond';
+import { detect, type Wire } from './protocol/detect';
+import { sendError, sendResult } from './protocol/respond';
 import { QueueUrls } from './queue-urls';
 import { readBody } from './request-body';
 import { isRedisUnavailable } from './redis-errors';
+import { routeAction } from './route';
+import { toRenderedError } from './wire-errors';
 
 export interface AppConfig {
   /** base of queue URLs, e.g. https://sqs.example.com; default: from each request */
@@ -62,7 +63,8 @@ function requestSignals(stop: AbortSignal | undefined) {
 }
 
 /**
- * The broker's express app: SQS over AWS JSON 1.0 and Query/XML on every path.
+ * The broker's express app: SQS over AWS JSON 1.0 and Query/XML on every path
+ * (SNS Query requests are told apart and refused until SNS actions exist).
  * It never listens; the composition root (the CLI, or a test) does.
  */
 export function createApp(options: AppOptions): Express {
@@ -91,20 +93,18 @@ export function createApp(options: AppOptions): Express {
     if (options.stopSignal?.aborted) {
       res.set('connection', 'close');
     }
-    let protocol: Protocol = req.get('x-amz-target') ? 'json' : 'query';
+    // Until the request is read, failures answer as SQS in the likely protocol.
+    let wire: Wire = {
+      service: 'sqs',
+      protocol: req.get('x-amz-target') ? 'json' : 'query',
+    };
     let actionName = 'unknown';
     try {
       const raw = await readBody(req, config.maxBodyBytes);
       const detected = detect(req, raw);
-      protocol = detected.protocol;
+      wire = detected;
       actionName = detected.action;
-      const action = SQS_ACTIONS.get(detected.action);
-      if (!action) {
-        throw new BrokerError(
-          'InvalidAction',
-          `The action ${detected.action} is not valid for this endpoint.`,
-        );
-      }
+      const action = routeAction(detected);
       const input =
         detected.protocol === 'json'
           ? decodeJson(action.input, detected.body)
@@ -124,16 +124,17 @@ export function createApp(options: AppOptions): Express {
         },
       };
       const output = await action.handle(ctx, input);
-      sendResult(res, protocol, action, output, requestId);
+      sendResult(res, wire, action, output, requestId);
     } catch (error) {
-      const rendered = isRedisUnavailable(error)
-        ? toRenderedError(
-            new BrokerError(
+      const rendered = toRenderedError(
+        isRedisUnavailable(error)
+          ? new BrokerError(
               'ServiceUnavailable',
               'Service is unavailable. Try again later.',
-            ),
-          )
-        : toRenderedError(error);
+            )
+          : error,
+        wire.service,
+      );
       if (rendered.wire.status >= 500) {
         logger.error(
           { err: error, requestId, action: actionName },
@@ -145,7 +146,7 @@ export function createApp(options: AppOptions): Express {
           'request refused',
         );
       }
-      sendError(res, protocol, rendered, requestId);
+      sendError(res, wire, rendered, requestId);
     }
   });
 

@@ -22,6 +22,10 @@ export const ERROR_CODES = [
   'InvalidMessageContents',
   'InvalidParameterValue',
   'MissingParameter',
+  // SNS's own names for what SQS calls InvalidParameterValue and
+  // QueueDoesNotExist
+  'InvalidParameter',
+  'NotFound',
 ] as const;
 
 export type SluiceErrorCode = (typeof ERROR_CODES)[number];

@@ -81,7 +81,6 @@ export const addPermission: Action = {
     },
     ['Label', 'AWSAccountIds', 'Actions'],
   ),
-  output: structure({}),
   async handle(ctx, input: Input) {
     const queue = queueOf(ctx, input);
     const label = input.Label as string;
@@ -131,7 +130,6 @@ export const addPermission: Action = {
 export const removePermission: Action = {
   name: 'RemovePermission',
   input: structure({ QueueUrl: string, Label: string }, ['Label']),
-  output: structure({}),
   async handle(ctx, input: Input) {
     const queue = queueOf(ctx, input);
     const label = input.Label as string;

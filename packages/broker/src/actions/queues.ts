@@ -33,7 +33,6 @@ export const createQueue: Action = {
 export const deleteQueue: Action = {
   name: 'DeleteQueue',
   input: structure({ QueueUrl: string }),
-  output: structure({}),
   async handle(ctx, input) {
     await ctx.engine.deleteQueue(queueOf(ctx, input));
     return {};
@@ -89,7 +88,6 @@ export const listQueues: Action = {
 export const purgeQueue: Action = {
   name: 'PurgeQueue',
   input: structure({ QueueUrl: string }),
-  output: structure({}),
   async handle(ctx, input) {
     await ctx.engine.purgeQueue(queueOf(ctx, input));
     return {};
@@ -115,7 +113,6 @@ export const setQueueAttributes: Action = {
   input: structure({ QueueUrl: string, Attributes: QueueAttributeMap }, [
     'Attributes',
   ]),
-  output: structure({}),
   async handle(ctx, input) {
     await ctx.engine.setQueueAttributes(
       queueOf(ctx, input),

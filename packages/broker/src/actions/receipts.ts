@@ -11,7 +11,6 @@ export const deleteMessage: Action = {
   input: structure({ QueueUrl: string, ReceiptHandle: string }, [
     'ReceiptHandle',
   ]),
-  output: structure({}),
   async handle(ctx, input) {
     await ctx.engine.deleteMessage(
       queueOf(ctx, input),
@@ -53,7 +52,6 @@ export const changeMessageVisibility: Action = {
     { QueueUrl: string, ReceiptHandle: string, VisibilityTimeout: integer },
     ['ReceiptHandle', 'VisibilityTimeout'],
   ),
-  output: structure({}),
   async handle(ctx, input) {
     await ctx.engine.changeMessageVisibility(
       queueOf(ctx, input),

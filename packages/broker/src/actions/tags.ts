@@ -6,7 +6,6 @@ import { queueOf } from '../queue-urls';
 export const tagQueue: Action = {
   name: 'TagQueue',
   input: structure({ QueueUrl: string, Tags: TagMap }, ['Tags']),
-  output: structure({}),
   async handle(ctx, input) {
     await ctx.engine.tagQueue(
       queueOf(ctx, input),
@@ -21,7 +20,6 @@ export const untagQueue: Action = {
   input: structure({ QueueUrl: string, TagKeys: list(string, 'TagKey') }, [
     'TagKeys',
   ]),
-  output: structure({}),
   async handle(ctx, input) {
     await ctx.engine.untagQueue(queueOf(ctx, input), input.TagKeys as string[]);
     return {};

@@ -3,8 +3,9 @@ import type { Shape, StructureShape } from '../shapes';
 
 /**
  * Turns a request's parameters into the API's member shapes: from a JSON body
- * (types checked), or from Query form fields (flattened lists and maps, every
- * value a string). Both yield the same object, so actions see one input.
+ * (types checked), or from Query form fields (flattened or wrapped lists and
+ * maps, every value a string). Both yield the same object, so actions see one
+ * input.
  */
 export type Decoded =
   | string
@@ -230,11 +231,12 @@ function fromQuery(
   }
 }
 
-/** Where a member's values live in Query form: lists and maps under their wire name. */
+/** Where a member's values live in Query form (lists and maps: shapes.ts). */
 function queryKey(memberName: string, shape: Shape): string {
-  return shape.type === 'list' || shape.type === 'map'
-    ? shape.name
-    : memberName;
+  if (shape.type !== 'list' && shape.type !== 'map') {
+    return memberName;
+  }
+  return shape.wrapped ? `${memberName}.${shape.name}` : shape.name;
 }
 
 function structureFromQuery(

@@ -4,19 +4,39 @@ import { BrokerError } from '../errors';
 /**
  * The one place that tells the wire protocols apart (../shared/SPEC.md §1):
  * `X-Amz-Target: AmazonSQS.<Op>` is SQS JSON; otherwise form fields whose
- * Version is 2012-11-05 are SQS Query and 2010-03-31 are SNS.
+ * Version is 2012-11-05 (or absent) are SQS Query and 2010-03-31 are SNS
+ * Query. Action names alone cannot tell: both services have AddPermission.
  */
+export type Service = 'sqs' | 'sns';
+
+/** What a request speaks, and so what its answer must speak. */
+export type Wire =
+  | { readonly service: 'sqs'; readonly protocol: 'json' | 'query' }
+  | { readonly service: 'sns'; readonly protocol: 'query' };
+
+interface QueryRequest<S extends Service> {
+  readonly service: S;
+  readonly protocol: 'query';
+  /** empty when the form names no Action: the service's answer refuses it */
+  readonly action: string;
+  readonly params: ReadonlyMap<string, string>;
+}
+
 export type Detected =
   | {
+      readonly service: 'sqs';
       readonly protocol: 'json';
       readonly action: string;
       readonly body: unknown;
     }
-  | {
-      readonly protocol: 'query';
-      readonly action: string;
-      readonly params: ReadonlyMap<string, string>;
-    };
+  | QueryRequest<'sqs'>
+  | QueryRequest<'sns'>;
+
+const VERSIONS: ReadonlyMap<string | undefined, Service> = new Map([
+  [undefined, 'sqs'],
+  ['2012-11-05', 'sqs'],
+  ['2010-03-31', 'sns'],
+]);
 
 const JSON_TARGET = /^AmazonSQS\.(\w+)$/;
 
@@ -57,31 +77,25 @@ export function detect(req: Request, raw: Buffer): Detected {
       );
     }
     return {
+      service: 'sqs',
       protocol: 'json',
       action: match[1] as string,
       body: parseJson(raw),
     };
   }
   const params = formParams(req, raw);
-  const action = params.get('Action');
-  if (action === undefined || action === '') {
-    throw new BrokerError(
-      'InvalidAction',
-      'The request must contain the parameter Action.',
-    );
-  }
   const version = params.get('Version');
-  if (version === '2010-03-31') {
-    throw new BrokerError(
-      'InvalidAction',
-      `The SNS action ${action} is not supported by this Sluice version yet.`,
-    );
-  }
-  if (version !== undefined && version !== '2012-11-05') {
+  const service = VERSIONS.get(version);
+  if (service === undefined) {
     throw new BrokerError(
       'InvalidAction',
       `Version ${version} is not a supported API version.`,
     );
   }
-  return { protocol: 'query', action, params };
+  return {
+    service,
+    protocol: 'query',
+    action: params.get('Action') ?? '',
+    params,
+  };
 }

@@ -1,4 +1,10 @@
-import type { Shape, StructureShape } from '../shapes';
+import type {
+  ListShape,
+  MapShape,
+  Operation,
+  Shape,
+  StructureShape,
+} from '../shapes';
 
 /** An action's output in the API's member shapes, before a protocol writes it. */
 export type Output = { readonly [member: string]: unknown };
@@ -79,26 +85,35 @@ function valueXml(shape: Shape, value: unknown): string {
   }
 }
 
-/** Lists and maps are flattened: one element per entry, named by the shape. */
+/** One element per entry, named by the shape; wrapped ones under the member. */
+function collectionXml(
+  member: string,
+  shape: ListShape | MapShape,
+  value: unknown,
+): string {
+  const entries =
+    shape.type === 'list'
+      ? (value as unknown[])
+          .map((item) => memberXml(shape.name, shape.member, item))
+          .join('')
+      : Object.entries(value as Record<string, unknown>)
+          .map(([key, item]) =>
+            element(
+              shape.name,
+              element(shape.key, escapeXml(key)) +
+                element(shape.valueName, valueXml(shape.value, item)),
+            ),
+          )
+          .join('');
+  return shape.wrapped ? element(member, entries) : entries;
+}
+
 function memberXml(member: string, shape: Shape, value: unknown): string {
   if (value === undefined || value === null) {
     return '';
   }
-  if (shape.type === 'list') {
-    return (value as unknown[])
-      .map((item) => memberXml(shape.name, shape.member, item))
-      .join('');
-  }
-  if (shape.type === 'map') {
-    return Object.entries(value as Record<string, unknown>)
-      .map(([key, item]) =>
-        element(
-          shape.name,
-          element(shape.key, escapeXml(key)) +
-            element(shape.valueName, valueXml(shape.value, item)),
-        ),
-      )
-      .join('');
+  if (shape.type === 'list' || shape.type === 'map') {
+    return collectionXml(member, shape, value);
   }
   return element(member, valueXml(shape, value));
 }
@@ -111,34 +126,50 @@ function structureXml(shape: StructureShape, value: Output): string {
     .join('');
 }
 
-export const SQS_XMLNS = 'http://queue.amazonaws.com/doc/2012-11-05/';
+/** What sets one service's Query answers apart from another's. */
+export interface XmlDialect {
+  readonly xmlns: string;
+  /** SQS closes each `<Error>` with an empty `<Detail/>`; SNS does not */
+  readonly errorDetail: boolean;
+}
+
+export const SQS_XML: XmlDialect = {
+  xmlns: 'http://queue.amazonaws.com/doc/2012-11-05/',
+  errorDetail: true,
+};
+
+export const SNS_XML: XmlDialect = {
+  xmlns: 'http://sns.amazonaws.com/doc/2010-03-31/',
+  errorDetail: false,
+};
 
 export function encodeXml(
-  action: string,
-  shape: StructureShape,
+  dialect: XmlDialect,
+  operation: Operation,
   output: Output,
   requestId: string,
 ): string {
-  const body = structureXml(shape, output);
-  const result =
-    Object.keys(shape.members).length > 0
-      ? element(`${action}Result`, body)
-      : '';
+  const { name } = operation;
+  const result = operation.output
+    ? element(`${name}Result`, structureXml(operation.output, output))
+    : '';
   return (
-    `<?xml version="1.0"?><${action}Response xmlns="${SQS_XMLNS}">${result}` +
-    `<ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata></${action}Response>`
+    `<?xml version="1.0"?><${name}Response xmlns="${dialect.xmlns}">${result}` +
+    `<ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata></${name}Response>`
   );
 }
 
 export function encodeXmlError(
+  dialect: XmlDialect,
   code: string,
   message: string,
   requestId: string,
   type: 'Sender' | 'Receiver',
 ): string {
   return (
-    `<?xml version="1.0"?><ErrorResponse xmlns="${SQS_XMLNS}"><Error><Type>${type}</Type>` +
-    `<Code>${escapeXml(code)}</Code><Message>${escapeXml(message)}</Message><Detail/></Error>` +
+    `<?xml version="1.0"?><ErrorResponse xmlns="${dialect.xmlns}"><Error><Type>${type}</Type>` +
+    `<Code>${escapeXml(code)}</Code><Message>${escapeXml(message)}</Message>` +
+    `${dialect.errorDetail ? '<Detail/>' : ''}</Error>` +
     `<RequestId>${requestId}</RequestId></ErrorResponse>`
   );
 }

@@ -1,13 +1,24 @@
 import type { Response } from 'express';
-import type { Action } from '../action';
-import type { RenderedError } from '../errors';
-import { encodeJson, encodeXml, encodeXmlError, type Output } from './encode';
-
-/** Writes a result or an error in the protocol the request came in. */
-export type Protocol = 'json' | 'query';
+import type { Operation } from '../shapes';
+import type { RenderedError } from '../wire-errors';
+import type { Service, Wire } from './detect';
+import {
+  SNS_XML,
+  SQS_XML,
+  encodeJson,
+  encodeXml,
+  encodeXmlError,
+  type Output,
+  type XmlDialect,
+} from './encode';
 
 const JSON_TYPE = 'application/x-amz-json-1.0';
 const XML_TYPE = 'text/xml';
+
+const XML_DIALECTS: Readonly<Record<Service, XmlDialect>> = {
+  sqs: SQS_XML,
+  sns: SNS_XML,
+};
 
 /**
  * Writes the answer directly: express's `send` would look up MIME types and
@@ -25,31 +36,35 @@ function write(
   res.end(body);
 }
 
+/** Writes a result in the service and protocol the request came in. */
 export function sendResult(
   res: Response,
-  protocol: Protocol,
-  action: Action,
+  wire: Wire,
+  operation: Operation,
   output: Output,
   requestId: string,
 ): void {
   res.status(200);
-  if (protocol === 'json') {
+  if (wire.protocol === 'json') {
     res.type(JSON_TYPE).send(encodeJson(output));
   } else {
     res
       .type('text/xml')
-      .send(encodeXml(action.name, action.output, output, requestId));
+      .send(
+        encodeXml(XML_DIALECTS[wire.service], operation, output, requestId),
+      );
   }
 }
 
+/** Writes an error in the service and protocol the request came in. */
 export function sendError(
   res: Response,
-  protocol: Protocol,
+  wire: Wire,
   error: RenderedError,
   requestId: string,
 ): void {
   const fault = error.wire.status >= 500 ? 'Receiver' : 'Sender';
-  if (protocol === 'json') {
+  if (wire.protocol === 'json') {
     // botocore reads the code from this header; the JS SDK needs it on some paths.
     res.setHeader('x-amzn-query-error', `${error.wire.legacy};${fault}`);
     write(
@@ -66,7 +81,13 @@ export function sendError(
       res,
       error.wire.status,
       XML_TYPE,
-      encodeXmlError(error.wire.legacy, error.message, requestId, fault),
+      encodeXmlError(
+        XML_DIALECTS[wire.service],
+        error.wire.legacy,
+        error.message,
+        requestId,
+        fault,
+      ),
     );
   }
 }
