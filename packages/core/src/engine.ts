@@ -25,6 +25,7 @@ import * as queues from './queues';
 import { receiveMessages, type ReceiveOptions } from './receive';
 import * as receipts from './receipts';
 import { ScriptRunner } from './scripts';
+import { TopicEngine } from './sns/topic-engine';
 import { sendMessage, sendMessageBatch, type SendBatchEntry } from './send';
 import * as tags from './tags';
 import { WakeNotifier } from './wake-notifier';
@@ -68,6 +69,8 @@ export class QueueEngine {
   private readonly ownsConnection: boolean;
   private readonly moveTasks: MoveTaskRunner;
   private maintenance: NodeJS.Timeout | undefined;
+  /** SNS: topics, subscriptions, publishing, delivery to queues */
+  readonly topics: TopicEngine;
 
   constructor(options: EngineOptions) {
     const redis =
@@ -100,6 +103,11 @@ export class QueueEngine {
       ...contextKeys(prefix),
     };
     this.moveTasks = new MoveTaskRunner(this.ctx);
+    this.topics = new TopicEngine(this.ctx, () => {
+      const connection = redis.duplicate();
+      connection.on('error', onError);
+      return connection;
+    });
     const interval =
       options.maintenanceIntervalMs ?? ENGINE_DEFAULTS.maintenanceIntervalMs;
     if (interval > 0) {
@@ -281,6 +289,7 @@ export class QueueEngine {
     this.ctx.notifier.close();
     await this.ctx.lifecycle.idle();
     await this.moveTasks.stopped();
+    await this.topics.stopDelivery();
     this.subscriber.disconnect();
     if (this.ownsConnection) {
       await this.ctx.redis.quit().catch(() => undefined);

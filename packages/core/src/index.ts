@@ -27,3 +27,8 @@ export {
   type RedisServer,
   type RedisServerOptions,
 } from './redis-server';
+export type { TopicEngine } from './sns/topic-engine';
+export type { SubscribeInput, SubscriptionSummary } from './sns/subscriptions';
+export type { PublishInput, PublishBatchEntry, Published } from './sns/publish';
+export type { SnsAttributes } from './sns/published-record';
+export type { FanoutOptions } from './sns/fanout';

@@ -52,6 +52,35 @@ export interface QueueKeys {
 export interface GlobalKeys {
   /** zset (all scores 0): every queue name, for lexicographic listing */
   readonly queues: string;
+  /** zset (all scores 0): every topic name */
+  readonly topics: string;
+  /** pub/sub channel (not a key): a topic's log has new messages */
+  readonly snsWake: string;
+}
+
+/** An SNS topic's keys, all under the hash tag `{t:<name>}`. */
+export interface TopicKeys {
+  /** hash: attributes, `created` (ms) */
+  readonly meta: string;
+  /** hash: tag key -> value */
+  readonly tags: string;
+  /** hash: subscription id -> JSON record (protocol, endpoint, attributes) */
+  readonly subscriptions: string;
+  /** stream: published messages awaiting fan-out (consumer group `fanout`) */
+  readonly log: string;
+  /** hash: counter name -> integer (`published`, `<outcome>:<protocol>`) */
+  readonly stats: string;
+}
+
+export function topicKeys(prefix: string, name: string): TopicKeys {
+  const base = `${prefix}:{t:${name}}:`;
+  return {
+    meta: `${base}meta`,
+    tags: `${base}tags`,
+    subscriptions: `${base}subscriptions`,
+    log: `${base}log`,
+    stats: `${base}stats`,
+  };
 }
 
 export function queueKeys(prefix: string, name: string): QueueKeys {
@@ -81,7 +110,11 @@ export function queueKeys(prefix: string, name: string): QueueKeys {
 }
 
 export function globalKeys(prefix: string): GlobalKeys {
-  return { queues: `${prefix}:queues` };
+  return {
+    queues: `${prefix}:queues`,
+    topics: `${prefix}:topics`,
+    snsWake: `${prefix}:sns-wake`,
+  };
 }
 
 /**

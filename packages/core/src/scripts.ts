@@ -30,6 +30,11 @@ export const SCRIPT_NAMES = [
   'tagQueue',
   'startMoveTask',
   'updateMoveTask',
+  'createTopic',
+  'deleteTopic',
+  'publishMessages',
+  'subscribe',
+  'updateSubscription',
 ] as const;
 
 export type ScriptName = (typeof SCRIPT_NAMES)[number];

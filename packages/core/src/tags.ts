@@ -45,31 +45,56 @@ export function validateTags(tags: Tags): void {
   }
 }
 
-export async function tagQueue(
+/** A resource that has tags: a queue's or a topic's meta and tags keys. */
+export interface TaggedKeys {
+  readonly meta: string;
+  readonly tags: string;
+}
+
+/** Adds tags; fails with the script's status if `keys.meta` does not exist. */
+export async function addTags(
   ctx: EngineContext,
-  queue: string,
+  keys: TaggedKeys,
   tags: Tags,
 ): Promise<void> {
   validateTags(tags);
-  const k = ctx.keys(queue);
   okFields(
     await ctx.scripts.run(
       'tagQueue',
-      [k.meta, k.tags],
+      [keys.meta, keys.tags],
       ['tag', ...Object.entries(tags).flat()],
     ),
   );
 }
 
-export async function untagQueue(
+export async function removeTags(
+  ctx: EngineContext,
+  keys: TaggedKeys,
+  tagKeys: readonly string[],
+): Promise<void> {
+  okFields(
+    await ctx.scripts.run(
+      'tagQueue',
+      [keys.meta, keys.tags],
+      ['untag', ...tagKeys],
+    ),
+  );
+}
+
+export function tagQueue(
+  ctx: EngineContext,
+  queue: string,
+  tags: Tags,
+): Promise<void> {
+  return addTags(ctx, ctx.keys(queue), tags);
+}
+
+export function untagQueue(
   ctx: EngineContext,
   queue: string,
   tagKeys: readonly string[],
 ): Promise<void> {
-  const k = ctx.keys(queue);
-  okFields(
-    await ctx.scripts.run('tagQueue', [k.meta, k.tags], ['untag', ...tagKeys]),
-  );
+  return removeTags(ctx, ctx.keys(queue), tagKeys);
 }
 
 export async function listQueueTags(

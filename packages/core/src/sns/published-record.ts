@@ -1,0 +1,33 @@
+import type { MessageAttributeValue } from '../message-types';
+
+/** Message attributes as SNS models them (String, String.Array, Number, Binary). */
+export type SnsAttributes = Readonly<Record<string, MessageAttributeValue>>;
+
+interface WireAttribute {
+  readonly t: string;
+  readonly s?: string;
+  readonly b?: string;
+}
+
+/** A published message as the topic's log keeps it (one JSON field). */
+export interface PublishedRecord {
+  readonly id: string;
+  readonly message: string;
+  /** ms */
+  readonly at: number;
+  readonly subject?: string;
+  /** "json": `message` holds per-protocol bodies */
+  readonly structure?: 'json';
+  readonly attributes?: Readonly<Record<string, WireAttribute>>;
+}
+
+export function attributesOf(record: PublishedRecord): SnsAttributes {
+  return Object.fromEntries(
+    Object.entries(record.attributes ?? {}).map(([name, a]) => [
+      name,
+      a.b !== undefined
+        ? { dataType: a.t, binaryValue: Buffer.from(a.b, 'base64') }
+        : { dataType: a.t, stringValue: a.s ?? '' },
+    ]),
+  );
+}

@@ -1,0 +1,122 @@
+import { SluiceError } from '../errors';
+
+/**
+ * Topic attributes a caller may set, and how each value is checked. Values
+ * travel as strings, as on the SNS wire.
+ */
+type Check = (value: string) => boolean;
+
+/** A JSON object, as policy attributes must be. */
+export const isJsonObject: Check = (value) => {
+  try {
+    const parsed: unknown = JSON.parse(value);
+    return (
+      typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)
+    );
+  } catch {
+    return false;
+  }
+};
+
+const SETTABLE: Readonly<Record<string, Check>> = {
+  DisplayName: (value) => value.length <= 100,
+  Policy: isJsonObject,
+  DeliveryPolicy: isJsonObject,
+  KmsMasterKeyId: () => true,
+  SignatureVersion: (value) => value === '1' || value === '2',
+  TracingConfig: (value) => value === 'Active' || value === 'PassThrough',
+};
+
+/** Set only at creation; FIFO topics come with the FIFO issue's SNS half. */
+const CREATE_ONLY = ['FifoTopic'] as const;
+
+export const READ_ONLY_TOPIC_ATTRIBUTES = [
+  'TopicArn',
+  'Owner',
+  'SubscriptionsConfirmed',
+  'SubscriptionsPending',
+  'SubscriptionsDeleted',
+  'EffectiveDeliveryPolicy',
+] as const;
+
+function invalid(name: string, reason?: string): SluiceError {
+  return new SluiceError(
+    'InvalidParameter',
+    `Invalid parameter: ${name}${reason ? ` Reason: ${reason}` : ''}`,
+  );
+}
+
+/** Validates attributes for CreateTopic or SetTopicAttributes. */
+export function validateTopicAttributes(
+  attributes: Readonly<Record<string, string>>,
+  operation: 'create' | 'set',
+): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(attributes)) {
+    if (
+      operation === 'create' &&
+      (CREATE_ONLY as readonly string[]).includes(name)
+    ) {
+      if (value.toLowerCase() === 'true') {
+        throw invalid(
+          'Attributes',
+          'FIFO topics are not supported by this Sluice version yet.',
+        );
+      }
+      continue;
+    }
+    const check = SETTABLE[name];
+    if (!check) {
+      throw invalid(`AttributeName`, `Unknown attribute ${name}`);
+    }
+    if (!check(value)) {
+      throw invalid(name);
+    }
+    out[name] = value;
+  }
+  return out;
+}
+
+/** The policy SNS gives a topic that has none of its own. */
+export function defaultTopicPolicy(arn: string, accountId: string): string {
+  return JSON.stringify({
+    Version: '2008-10-17',
+    Id: '__default_policy_ID',
+    Statement: [
+      {
+        Sid: '__default_statement_ID',
+        Effect: 'Allow',
+        Principal: { AWS: '*' },
+        Action: [
+          'SNS:GetTopicAttributes',
+          'SNS:SetTopicAttributes',
+          'SNS:AddPermission',
+          'SNS:RemovePermission',
+          'SNS:DeleteTopic',
+          'SNS:Subscribe',
+          'SNS:ListSubscriptionsByTopic',
+          'SNS:Publish',
+        ],
+        Resource: arn,
+        Condition: { StringEquals: { 'AWS:SourceOwner': accountId } },
+      },
+    ],
+  });
+}
+
+/** SNS's default delivery policy for HTTP/S endpoints, as it reports it. */
+export const DEFAULT_EFFECTIVE_DELIVERY_POLICY = JSON.stringify({
+  http: {
+    defaultHealthyRetryPolicy: {
+      minDelayTarget: 20,
+      maxDelayTarget: 20,
+      numRetries: 3,
+      numMaxDelayRetries: 0,
+      numNoDelayRetries: 0,
+      numMinDelayRetries: 0,
+      backoffFunction: 'linear',
+    },
+    disableSubscriptionOverrides: false,
+    defaultRequestPolicy: { headerContentType: 'text/plain; charset=UTF-8' },
+  },
+});

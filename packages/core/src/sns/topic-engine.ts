@@ -1,0 +1,152 @@
+import type { Redis } from 'ioredis';
+import type { EngineContext } from '../context';
+import type { BatchResult } from '../message-types';
+import type { Page } from '../queues';
+import { addTags, removeTags, type Tags } from '../tags';
+import { FanoutWorker, type FanoutOptions } from './fanout';
+import * as publishing from './publish';
+import * as subscriptions from './subscriptions';
+import { requireTopic } from './topics';
+import * as topics from './topics';
+
+/**
+ * SNS over Redis: topics, subscriptions and publishing, on the queue engine's
+ * connection and scripts. Deliveries to queues go through the same engine
+ * calls a sender makes.
+ */
+export class TopicEngine {
+  private worker: FanoutWorker | undefined;
+
+  constructor(
+    private readonly ctx: EngineContext,
+    private readonly newConnection: () => Redis,
+  ) {}
+
+  createTopic(
+    name: string,
+    attributes: Readonly<Record<string, string>> = {},
+    tags: Tags = {},
+  ): Promise<string> {
+    return topics.createTopic(this.ctx, name, attributes, tags);
+  }
+
+  deleteTopic(topicArn: string): Promise<void> {
+    return topics.deleteTopic(this.ctx, topicArn);
+  }
+
+  listTopics(nextToken?: string): Promise<Page<string>> {
+    return topics.listTopics(this.ctx, { nextToken });
+  }
+
+  getTopicAttributes(topicArn: string): Promise<Record<string, string>> {
+    return topics.getTopicAttributes(this.ctx, topicArn);
+  }
+
+  setTopicAttributes(
+    topicArn: string,
+    name: string,
+    value: string,
+  ): Promise<void> {
+    return topics.setTopicAttributes(this.ctx, topicArn, name, value);
+  }
+
+  subscribe(
+    topicArn: string,
+    input: subscriptions.SubscribeInput,
+  ): Promise<string> {
+    return subscriptions.subscribe(this.ctx, topicArn, input);
+  }
+
+  unsubscribe(subscriptionArn: string): Promise<void> {
+    return subscriptions.unsubscribe(this.ctx, subscriptionArn);
+  }
+
+  getSubscriptionAttributes(
+    subscriptionArn: string,
+  ): Promise<Record<string, string>> {
+    return subscriptions.getSubscriptionAttributes(this.ctx, subscriptionArn);
+  }
+
+  setSubscriptionAttributes(
+    subscriptionArn: string,
+    name: string,
+    value: string,
+  ): Promise<void> {
+    return subscriptions.setSubscriptionAttributes(
+      this.ctx,
+      subscriptionArn,
+      name,
+      value,
+    );
+  }
+
+  listSubscriptions(
+    nextToken?: string,
+  ): Promise<Page<subscriptions.SubscriptionSummary>> {
+    return subscriptions.listSubscriptions(this.ctx, nextToken);
+  }
+
+  listSubscriptionsByTopic(
+    topicArn: string,
+    nextToken?: string,
+  ): Promise<Page<subscriptions.SubscriptionSummary>> {
+    return subscriptions.listSubscriptionsByTopic(
+      this.ctx,
+      topicArn,
+      nextToken,
+    );
+  }
+
+  publish(
+    topicArn: string,
+    input: publishing.PublishInput,
+  ): Promise<publishing.Published> {
+    return publishing.publish(this.ctx, topicArn, input);
+  }
+
+  publishBatch(
+    topicArn: string,
+    entries: readonly publishing.PublishBatchEntry[],
+  ): Promise<BatchResult<publishing.Published>> {
+    return publishing.publishBatch(this.ctx, topicArn, entries);
+  }
+
+  async tagResource(topicArn: string, tags: Tags): Promise<void> {
+    const topic = await requireTopic(this.ctx, topicArn, 'ResourceArn');
+    await addTags(this.ctx, topics.keysOf(this.ctx, topic), tags);
+  }
+
+  async untagResource(
+    topicArn: string,
+    keys: readonly string[],
+  ): Promise<void> {
+    const topic = await requireTopic(this.ctx, topicArn, 'ResourceArn');
+    await removeTags(this.ctx, topics.keysOf(this.ctx, topic), keys);
+  }
+
+  async listTagsForResource(topicArn: string): Promise<Tags> {
+    const topic = await requireTopic(this.ctx, topicArn, 'ResourceArn');
+    return this.ctx.redis.hgetall(topics.keysOf(this.ctx, topic).tags);
+  }
+
+  /** Per-topic counters: published, and `<outcome>:<protocol>` deliveries. */
+  async getTopicStats(topicArn: string): Promise<Record<string, number>> {
+    const topic = await requireTopic(this.ctx, topicArn);
+    const raw = await this.ctx.redis.hgetall(
+      topics.keysOf(this.ctx, topic).stats,
+    );
+    return Object.fromEntries(
+      Object.entries(raw).map(([k, v]) => [k, Number(v)]),
+    );
+  }
+
+  /** Starts this process's delivery worker (on a connection of its own). */
+  startDelivery(options: FanoutOptions): void {
+    this.worker ??= new FanoutWorker(this.ctx, this.newConnection(), options);
+    this.worker.start();
+  }
+
+  async stopDelivery(): Promise<void> {
+    await this.worker?.stop();
+  }
+}

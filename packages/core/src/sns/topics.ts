@@ -1,0 +1,176 @@
+import type { EngineContext } from '../context';
+import { SluiceError } from '../errors';
+import { topicKeys, type TopicKeys } from '../keys';
+import { pairsToRecord, type Page, type PageOptions } from '../queues';
+import { replyStatus } from '../script-reply';
+import { validateTags, type Tags } from '../tags';
+import {
+  DEFAULT_EFFECTIVE_DELIVERY_POLICY,
+  defaultTopicPolicy,
+  validateTopicAttributes,
+} from './topic-attributes';
+import {
+  topicArn,
+  topicNameOf,
+  topicNotFound,
+  validateTopicName,
+} from './topic-names';
+import type { SubscriptionRecord } from './subscription-record';
+
+/** SNS pages ListTopics and ListSubscriptions by 100. */
+export const SNS_PAGE_SIZE = 100;
+
+export function keysOf(ctx: EngineContext, topic: string): TopicKeys {
+  return topicKeys(ctx.prefix, topic);
+}
+
+export async function createTopic(
+  ctx: EngineContext,
+  name: string,
+  attributes: Readonly<Record<string, string>> = {},
+  tags: Tags = {},
+): Promise<string> {
+  validateTopicName(name);
+  const given = validateTopicAttributes(attributes, 'create');
+  validateTags(tags);
+  const k = keysOf(ctx, name);
+  const reply = await ctx.scripts.run(
+    'createTopic',
+    [k.meta, k.tags, k.log, ctx.global.topics],
+    [
+      ctx.clock(),
+      name,
+      Object.keys(given).length,
+      ...Object.entries(given).flat(),
+      ...Object.entries(tags).flat(),
+    ],
+  );
+  if (replyStatus(reply) === 'exists') {
+    const existing = pairsToRecord((reply as string[]).slice(1));
+    for (const [attribute, value] of Object.entries(given)) {
+      if ((existing[attribute] ?? '') !== value) {
+        throw new SluiceError(
+          'InvalidParameter',
+          'Invalid parameter: Attributes Reason: Topic already exists with different attributes',
+        );
+      }
+    }
+  }
+  return topicArn(ctx.scope, name);
+}
+
+export async function deleteTopic(
+  ctx: EngineContext,
+  arn: string,
+): Promise<void> {
+  const name = topicNameOf(ctx.scope, arn);
+  const k = keysOf(ctx, name);
+  await ctx.scripts.run(
+    'deleteTopic',
+    [k.meta, k.tags, k.subscriptions, k.log, k.stats, ctx.global.topics],
+    [name],
+  );
+}
+
+/** The topic's name, after checking it exists. */
+export async function requireTopic(
+  ctx: EngineContext,
+  arn: string | undefined,
+  parameter = 'TopicArn',
+): Promise<string> {
+  const name = topicNameOf(ctx.scope, arn, parameter);
+  if ((await ctx.redis.exists(keysOf(ctx, name).meta)) === 0) {
+    throw topicNotFound();
+  }
+  return name;
+}
+
+/** Names in order after a token (a base64url name), a page at a time. */
+export function decodeSnsToken(token: string | undefined): string | undefined {
+  if (token === undefined || token === '') {
+    return undefined;
+  }
+  const name = Buffer.from(token, 'base64url').toString('utf8');
+  if (!/^[A-Za-z0-9_.:-]{1,600}$/.test(name)) {
+    throw new SluiceError('InvalidParameter', 'Invalid parameter: NextToken');
+  }
+  return name;
+}
+
+export function encodeSnsToken(last: string): string {
+  return Buffer.from(last).toString('base64url');
+}
+
+export async function listTopics(
+  ctx: EngineContext,
+  options: Pick<PageOptions, 'nextToken'> = {},
+): Promise<Page<string>> {
+  const after = decodeSnsToken(options.nextToken);
+  const names = await ctx.redis.zrangebylex(
+    ctx.global.topics,
+    after === undefined ? '-' : `(${after}`,
+    '+',
+    'LIMIT',
+    0,
+    SNS_PAGE_SIZE + 1,
+  );
+  const more = names.length > SNS_PAGE_SIZE;
+  const page = names.slice(0, SNS_PAGE_SIZE);
+  return {
+    items: page.map((name) => topicArn(ctx.scope, name)),
+    ...(more && { nextToken: encodeSnsToken(page[page.length - 1] ?? '') }),
+  };
+}
+
+export async function getTopicAttributes(
+  ctx: EngineContext,
+  arn: string,
+): Promise<Record<string, string>> {
+  const name = topicNameOf(ctx.scope, arn);
+  const k = keysOf(ctx, name);
+  const [meta, subscriptions] = (await ctx.redis
+    .multi()
+    .hgetall(k.meta)
+    .hvals(k.subscriptions)
+    .exec()
+    .then((r) => (r ?? []).map(([, v]) => v))) as [
+    Record<string, string>,
+    string[],
+  ];
+  if (Object.keys(meta).length === 0) {
+    throw topicNotFound();
+  }
+  const records = subscriptions.map(
+    (raw) => JSON.parse(raw) as SubscriptionRecord,
+  );
+  const pending = records.filter((r) => r.pendingConfirmation).length;
+  const { created: _created, ...attributes } = meta;
+  return {
+    Policy: defaultTopicPolicy(arn, ctx.scope.accountId),
+    SignatureVersion: '1',
+    ...attributes,
+    TopicArn: arn,
+    Owner: ctx.scope.accountId,
+    DisplayName: attributes.DisplayName ?? '',
+    SubscriptionsConfirmed: String(records.length - pending),
+    SubscriptionsPending: String(pending),
+    SubscriptionsDeleted: '0',
+    EffectiveDeliveryPolicy:
+      attributes.DeliveryPolicy ?? DEFAULT_EFFECTIVE_DELIVERY_POLICY,
+  };
+}
+
+export async function setTopicAttributes(
+  ctx: EngineContext,
+  arn: string,
+  name: string,
+  value: string,
+): Promise<void> {
+  const topic = await requireTopic(ctx, arn);
+  const [valid] = Object.entries(
+    validateTopicAttributes({ [name]: value }, 'set'),
+  );
+  if (valid) {
+    await ctx.redis.hset(keysOf(ctx, topic).meta, valid[0], valid[1]);
+  }
+}
