@@ -24,7 +24,7 @@ import { isFifoName } from './queue-name';
 import { okFields } from './script-reply';
 
 /** SQS caps a whole batch request at the largest message size. */
-const MAX_BATCH_BYTES = 1_048_576;
+export const MAX_BATCH_BYTES = 1_048_576;
 
 interface PreparedMessage {
   readonly id: string;

@@ -337,6 +337,25 @@ describe('fan-out to queues', () => {
     }
   });
 
+  test('large messages published together reach the queue in batches within SQS limits', async () => {
+    const prefix = `t-${randomUUID()}`;
+    const publisher = fixture.engine({ prefix });
+    const arn = await publisher.topics.createTopic(topicName());
+    const { queue } = await subscribedQueue(publisher, arn, {
+      RawMessageDelivery: 'true',
+    });
+    const bodies = Array.from({ length: 12 }, (_, i) =>
+      `${i}`.padEnd(200_000, '.'),
+    );
+    for (const message of bodies) {
+      await publisher.topics.publish(arn, { message });
+    }
+    // One worker, started after the publishes, reads them in one batch.
+    const worker = deliveringEngine(30_000, prefix);
+    const got = await drain(worker, queue, 12);
+    expect(got.map((m) => m.body).sort()).toEqual([...bodies].sort());
+  });
+
   test('a delivery to a deleted queue goes to the subscription dead-letter queue', async () => {
     const e = deliveringEngine();
     const arn = await e.topics.createTopic(topicName());

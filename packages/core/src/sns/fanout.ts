@@ -2,9 +2,17 @@ import type { Redis } from 'ioredis';
 import { queueNameFromArn } from '../arn';
 import type { EngineContext } from '../context';
 import { isSluiceError } from '../errors';
-import { sendMessage } from '../send';
+import { MAX_BATCH_ENTRIES } from '../batch-validation';
+import type { SendMessageInput } from '../message-types';
+import { messageSize } from '../message-validation';
+import { MAX_BATCH_BYTES, sendMessageBatch } from '../send';
 import { bodyFor, notificationEnvelope } from './envelope';
-import { matchesFilterPolicy, parseFilterPolicy } from './filter-policy';
+import {
+  matchesFilterPolicy,
+  parseFilterPolicy,
+  type FilterPolicy,
+  type FilterPolicyScope,
+} from './filter-policy';
 import { attributesOf, type PublishedRecord } from './published-record';
 import type { SubscriptionRecord } from './subscription-record';
 import { deliverableSubscriptions } from './subscriptions';
@@ -133,108 +141,191 @@ export class FanoutWorker {
     if (entries.length === 0) {
       return;
     }
-    const subscriptions = await deliverableSubscriptions(this.ctx, topic);
-    const k = keysOf(this.ctx, topic);
-    for (const [entryId, fields] of entries) {
+    const records = entries.flatMap(([, fields]) => {
       const raw = fields[fields.indexOf('m') + 1];
-      if (raw !== undefined) {
-        const record = JSON.parse(raw) as PublishedRecord;
-        const outcomes = await Promise.all(
-          subscriptions.map((s) => this.deliver(topic, record, s)),
+      return raw === undefined ? [] : [JSON.parse(raw) as PublishedRecord];
+    });
+    const subscriptions = await deliverableSubscriptions(this.ctx, topic);
+    const counts = new Map<string, number>();
+    const count = (outcome: Outcome, protocol: string, n: number) => {
+      const key = `${outcome}:${protocol}`;
+      counts.set(key, (counts.get(key) ?? 0) + n);
+    };
+    await Promise.all(
+      subscriptions.map(async (subscription) => {
+        const { protocol } = subscription.record;
+        const wanted = records.filter((r) =>
+          this.wants(subscription.record, r),
         );
-        const stats = this.ctx.redis.multi();
-        for (const [i, outcome] of outcomes.entries()) {
-          stats.hincrby(
-            k.stats,
-            `${outcome}:${subscriptions[i]?.record.protocol}`,
-            1,
-          );
-        }
-        await stats.xack(k.log, GROUP, entryId).xdel(k.log, entryId).exec();
-      } else {
-        await this.ctx.redis
-          .multi()
-          .xack(k.log, GROUP, entryId)
-          .xdel(k.log, entryId)
-          .exec();
+        count('filtered', protocol, records.length - wanted.length);
+        const delivered = await this.deliverAll(topic, subscription, wanted);
+        count('delivered', protocol, delivered);
+        count('failed', protocol, wanted.length - delivered);
+      }),
+    );
+    const k = keysOf(this.ctx, topic);
+    const ids = entries.map(([id]) => id);
+    const done = this.ctx.redis.multi();
+    for (const [key, n] of counts) {
+      if (n > 0) {
+        done.hincrby(k.stats, key, n);
       }
     }
+    await done
+      .xack(k.log, GROUP, ...ids)
+      .xdel(k.log, ...ids)
+      .exec();
   }
 
-  private async deliver(
-    topic: string,
+  /** Whether the subscription's filter policy lets the message through. */
+  private wants(
+    subscription: SubscriptionRecord,
     record: PublishedRecord,
-    subscription: { id: string; record: SubscriptionRecord },
-  ): Promise<Outcome> {
-    const { attributes, protocol, endpoint } = subscription.record;
-    if (attributes.FilterPolicy) {
-      const scope =
-        attributes.FilterPolicyScope === 'MessageBody'
-          ? 'MessageBody'
-          : 'MessageAttributes';
-      const policy = parseFilterPolicy(attributes.FilterPolicy, scope);
-      const matches = matchesFilterPolicy(policy, {
-        attributes: attributesOf(record),
-        body: bodyFor(record, protocol),
-      });
-      if (!matches) {
-        return 'filtered';
+  ): boolean {
+    const { FilterPolicy, FilterPolicyScope } = subscription.attributes;
+    if (!FilterPolicy) {
+      return true;
+    }
+    const policy = this.policy(
+      FilterPolicy,
+      FilterPolicyScope === 'MessageBody' ? 'MessageBody' : 'MessageAttributes',
+    );
+    return matchesFilterPolicy(policy, {
+      attributes: attributesOf(record),
+      body: bodyFor(record, subscription.protocol),
+    });
+  }
+
+  /** Parsed policies by their text: a policy is parsed once, not per message. */
+  private readonly policies = new Map<string, FilterPolicy>();
+
+  private policy(text: string, scope: FilterPolicyScope): FilterPolicy {
+    const key = `${scope}\n${text}`;
+    let policy = this.policies.get(key);
+    if (!policy) {
+      policy = parseFilterPolicy(text, scope);
+      if (this.policies.size > 1000) {
+        this.policies.clear();
       }
+      this.policies.set(key, policy);
     }
-    if (protocol !== 'sqs') {
-      return 'failed';
+    return policy;
+  }
+
+  /** Sends messages to one subscription; returns how many it delivered. */
+  private async deliverAll(
+    topic: string,
+    subscription: { id: string; record: SubscriptionRecord },
+    records: readonly PublishedRecord[],
+  ): Promise<number> {
+    const { attributes, protocol, endpoint } = subscription.record;
+    if (records.length === 0 || protocol !== 'sqs') {
+      return 0;
     }
-    const body = bodyFor(record, protocol);
     const raw = attributes.RawMessageDelivery === 'true';
-    const input = raw
-      ? { body, messageAttributes: attributesOf(record) }
-      : {
-          body: notificationEnvelope(record, body, {
-            topicArn: topicArn(this.ctx.scope, topic),
-            subscriptionArn: subscriptionArn(this.ctx.scope, {
-              topic,
-              id: subscription.id,
-            }),
-            publicUrl: this.options.publicUrl,
-          }),
-        };
-    return this.sendToQueue(endpoint, input, attributes.RedrivePolicy);
+    const context = {
+      topicArn: topicArn(this.ctx.scope, topic),
+      subscriptionArn: subscriptionArn(this.ctx.scope, {
+        topic,
+        id: subscription.id,
+      }),
+      publicUrl: this.options.publicUrl,
+    };
+    const inputs: SendMessageInput[] = records.map((record) => {
+      const body = bodyFor(record, protocol);
+      return raw
+        ? { body, messageAttributes: attributesOf(record) }
+        : { body: notificationEnvelope(record, body, context) };
+    });
+    let delivered = 0;
+    for (const chunk of sendBatches(inputs)) {
+      delivered += await this.sendToQueue(
+        endpoint,
+        chunk,
+        attributes.RedrivePolicy,
+      );
+    }
+    return delivered;
   }
 
   /**
-   * An unreachable queue (deleted, or refusing the message) loses the
-   * delivery unless the subscription names a dead-letter queue, as in SNS;
-   * a Redis failure throws, so the message stays unacknowledged and retried.
+   * Up to ten messages to a subscribed queue; returns how many it took. An
+   * unreachable queue (deleted, or refusing a message) loses the delivery
+   * unless the subscription names a dead-letter queue, as in SNS; a Redis
+   * failure throws, so the messages stay unacknowledged and are retried.
    */
   private async sendToQueue(
     endpoint: string,
-    input: Parameters<typeof sendMessage>[2],
+    inputs: readonly SendMessageInput[],
     redrivePolicy: string | undefined,
-  ): Promise<Outcome> {
+  ): Promise<number> {
     const queue = queueNameFromArn(this.ctx.scope, endpoint);
-    try {
-      if (queue === undefined) {
-        return 'failed';
+    let refused: readonly SendMessageInput[] = inputs;
+    if (queue !== undefined) {
+      try {
+        const result = await sendMessageBatch(
+          this.ctx,
+          queue,
+          asEntries(inputs),
+        );
+        const failed = new Set(result.failed.map((f) => f.id));
+        refused = inputs.filter((_, i) => failed.has(String(i)));
+      } catch (error) {
+        if (!isSluiceError(error)) {
+          throw error;
+        }
       }
-      await sendMessage(this.ctx, queue, input);
-      return 'delivered';
-    } catch (error) {
-      if (!isSluiceError(error)) {
-        throw error;
-      }
-      const target = redrivePolicy
-        ? (JSON.parse(redrivePolicy) as { deadLetterTargetArn?: string })
-            .deadLetterTargetArn
-        : undefined;
-      const dlq = target && queueNameFromArn(this.ctx.scope, target);
-      if (dlq) {
-        await sendMessage(this.ctx, dlq, input).catch((e: unknown) => {
-          if (!isSluiceError(e)) {
-            throw e;
-          }
-        });
-      }
-      return 'failed';
     }
+    await this.deadLetter(refused, redrivePolicy);
+    return inputs.length - refused.length;
   }
+
+  private async deadLetter(
+    inputs: readonly SendMessageInput[],
+    redrivePolicy: string | undefined,
+  ): Promise<void> {
+    const target = redrivePolicy
+      ? (JSON.parse(redrivePolicy) as { deadLetterTargetArn?: string })
+          .deadLetterTargetArn
+      : undefined;
+    const dlq = target && queueNameFromArn(this.ctx.scope, target);
+    if (!dlq || inputs.length === 0) {
+      return;
+    }
+    await sendMessageBatch(this.ctx, dlq, asEntries(inputs)).catch(
+      (error: unknown) => {
+        if (!isSluiceError(error)) {
+          throw error;
+        }
+      },
+    );
+  }
+}
+
+/** SendMessageBatch's limits: ten entries and MAX_BATCH_BYTES in all. */
+function* sendBatches(
+  inputs: readonly SendMessageInput[],
+): Generator<SendMessageInput[]> {
+  let chunk: SendMessageInput[] = [];
+  let bytes = 0;
+  for (const input of inputs) {
+    const size = messageSize(input.body, input.messageAttributes);
+    if (
+      chunk.length === MAX_BATCH_ENTRIES ||
+      (chunk.length > 0 && bytes + size > MAX_BATCH_BYTES)
+    ) {
+      yield chunk;
+      chunk = [];
+      bytes = 0;
+    }
+    chunk.push(input);
+    bytes += size;
+  }
+  if (chunk.length > 0) {
+    yield chunk;
+  }
+}
+
+function asEntries(inputs: readonly SendMessageInput[]) {
+  return inputs.map((input, i) => ({ id: String(i), ...input }));
 }
