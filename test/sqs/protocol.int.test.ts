@@ -59,7 +59,7 @@ describe('Query protocol details', () => {
   test.each([
     ['Action=Explode&Version=2012-11-05', 'InvalidAction'],
     ['Version=2012-11-05', 'InvalidAction'],
-    ['Action=ListTopics&Version=2010-03-31', 'InvalidAction'],
+    ['Action=ConfirmSubscription&Version=2010-03-31', 'InvalidAction'],
     ['Action=CreateQueue&Version=2012-11-05', 'MissingParameter'],
     [
       'Action=ReceiveMessage&Version=2012-11-05&QueueUrl=not%20a%20url',
@@ -79,8 +79,8 @@ describe('Query protocol details', () => {
 
   test.each([
     [
-      'Action=ListTopics&Version=2010-03-31',
-      'The SNS action ListTopics is not supported by this Sluice version yet.',
+      'Action=ConfirmSubscription&Version=2010-03-31',
+      'The SNS action ConfirmSubscription is not supported by this Sluice version yet.',
     ],
     [
       'Action=AddPermission&Version=2010-03-31&TopicArn=t&Label=l',

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { SNSClient } from '@aws-sdk/client-sns';
 import * as v3 from '@aws-sdk/client-sqs';
 import AWS from 'aws-sdk';
 import pino from 'pino';
@@ -12,7 +13,9 @@ import { startRedis } from './redis';
  * A broker on a free port over the suite's own Redis, and the two official
  * clients the conformance suite drives it with: the AWS SDK for JavaScript v3
  * (SQS over AWS JSON 1.0) and v2 2.1400 (the last SQS model on the Query
- * protocol, with its own MD5 checks).
+ * protocol, with its own MD5 checks). The engine runs an SNS delivery worker,
+ * as the broker's composition root does, and `sns()` gives an SDK v3 SNS
+ * client.
  */
 export type Protocol = 'json' | 'query';
 
@@ -33,7 +36,23 @@ export type SqsCall = (
 
 const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
 
-function jsonCall(endpoint: string, clients: v3.SQSClient[]): SqsCall {
+/** An AWS SDK v3 client's error (SQS or SNS) as code, status and message. */
+export function sdkV3Failure(error: unknown): Required<SqsError> {
+  const e = error as {
+    name: string;
+    Code?: string;
+    message: string;
+    $metadata?: { httpStatusCode?: number };
+  };
+  return {
+    code: e.Code ?? e.name,
+    status: e.$metadata?.httpStatusCode ?? 0,
+    message: e.message,
+    name: e.name,
+  };
+}
+
+function jsonCall(endpoint: string, clients: { destroy(): void }[]): SqsCall {
   const client = new v3.SQSClient({
     endpoint,
     region: 'us-east-1',
@@ -56,19 +75,8 @@ function jsonCall(endpoint: string, clients: v3.SQSClient[]): SqsCall {
       const { $metadata: _, ...output } = response as Record<string, unknown>;
       return output;
     } catch (error) {
-      const e = error as {
-        name: string;
-        Code?: string;
-        message: string;
-        $metadata?: { httpStatusCode?: number };
-      };
-      const failure: SqsError = {
-        code: e.Code ?? e.name,
-        status: e.$metadata?.httpStatusCode ?? 0,
-        message: e.message,
-        name: e.name,
-      };
-      throw Object.assign(new Error(e.message), failure);
+      const failure = sdkV3Failure(error);
+      throw Object.assign(new Error(failure.message), failure);
     }
   };
 }
@@ -127,7 +135,7 @@ export function useBroker(engineOptions: Partial<EngineOptions> = {}) {
   let engine: QueueEngine | undefined;
   let endpoint = '';
   const stop = new AbortController();
-  const clients: v3.SQSClient[] = [];
+  const clients: { destroy(): void }[] = [];
   beforeAll(async () => {
     redis = await startRedis();
     engine = new QueueEngine({
@@ -147,6 +155,10 @@ export function useBroker(engineOptions: Partial<EngineOptions> = {}) {
       server!.listen(0, '127.0.0.1', resolve),
     );
     endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    engine.topics.startDelivery({
+      consumer: randomUUID(),
+      publicUrl: endpoint,
+    });
   });
   afterAll(async () => {
     for (const client of clients.splice(0)) {
@@ -166,6 +178,16 @@ export function useBroker(engineOptions: Partial<EngineOptions> = {}) {
     },
     get engine(): QueueEngine {
       return engine!;
+    },
+    sns(): SNSClient {
+      const client = new SNSClient({
+        endpoint,
+        region: 'us-east-1',
+        credentials,
+        maxAttempts: 1,
+      });
+      clients.push(client);
+      return client;
     },
     client(protocol: Protocol): SqsCall {
       return protocol === 'json'

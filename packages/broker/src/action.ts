@@ -19,7 +19,7 @@ export interface ActionContext {
 
 export type Input = Readonly<Record<string, Decoded>>;
 
-/** One SQS action: its input and output shapes and what it does. */
+/** One SQS or SNS action: its input and output shapes and what it does. */
 export interface Action extends Operation {
   handle(ctx: ActionContext, input: Input): Promise<Output>;
 }

@@ -63,8 +63,8 @@ function requestSignals(stop: AbortSignal | undefined) {
 }
 
 /**
- * The broker's express app: SQS over AWS JSON 1.0 and Query/XML on every path
- * (SNS Query requests are told apart and refused until SNS actions exist).
+ * The broker's express app: SQS over AWS JSON 1.0 and Query/XML, and SNS over
+ * Query/XML, on every path.
  * It never listens; the composition root (the CLI, or a test) does.
  */
 export function createApp(options: AppOptions): Express {

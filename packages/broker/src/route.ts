@@ -1,8 +1,14 @@
 import type { Action } from './action';
 import { SQS_ACTIONS } from './actions';
 import { BrokerError } from './errors';
-import type { Detected } from './protocol/detect';
+import type { Detected, Service } from './protocol/detect';
+import { SNS_ACTIONS } from './sns/actions';
 import { SNS_OPERATIONS } from './sns/operations';
+
+const ACTIONS: Readonly<Record<Service, ReadonlyMap<string, Action>>> = {
+  sqs: SQS_ACTIONS,
+  sns: SNS_ACTIONS,
+};
 
 function refusal(detected: Detected): string {
   const { action } = detected;
@@ -16,8 +22,7 @@ function refusal(detected: Detected): string {
 
 /** The action a request names, from its service's table. */
 export function routeAction(detected: Detected): Action {
-  const action =
-    detected.service === 'sqs' ? SQS_ACTIONS.get(detected.action) : undefined;
+  const action = ACTIONS[detected.service].get(detected.action);
   if (!action) {
     throw new BrokerError('InvalidAction', refusal(detected));
   }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { queueNameFromArn } from '../arn';
 import type { EngineContext } from '../context';
-import { SluiceError } from '../errors';
+import { SluiceError, isSluiceError } from '../errors';
 import type { Page } from '../queues';
 import { isFifoName } from '../queue-name';
 import { okFields, replyStatus } from '../script-reply';
@@ -144,6 +144,23 @@ function validateSubscriptionAttributes(
   }
 }
 
+const FILTER_POLICY_ERROR = 'Invalid parameter: FilterPolicy: ';
+
+/**
+ * Subscribe reports a bad filter policy under its Attributes parameter
+ * ("Invalid parameter: Attributes Reason: FilterPolicy: ..."), where
+ * SetSubscriptionAttributes names FilterPolicy itself, as SNS does.
+ */
+function underAttributes(error: unknown): unknown {
+  if (!isSluiceError(error) || !error.message.startsWith(FILTER_POLICY_ERROR)) {
+    return error;
+  }
+  return new SluiceError(
+    error.code,
+    `Invalid parameter: Attributes Reason: ${error.message.slice('Invalid parameter: '.length)}`,
+  );
+}
+
 export interface SubscribeInput {
   readonly protocol: string;
   readonly endpoint?: string;
@@ -160,7 +177,11 @@ export async function subscribe(
   const protocol = input.protocol.toLowerCase();
   const endpoint = validateEndpoint(ctx, protocol, input.endpoint);
   const attributes = { ...input.attributes };
-  validateSubscriptionAttributes(ctx, attributes);
+  try {
+    validateSubscriptionAttributes(ctx, attributes);
+  } catch (error) {
+    throw underAttributes(error);
+  }
   const record: SubscriptionRecord = {
     protocol,
     endpoint,

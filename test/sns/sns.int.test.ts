@@ -1,0 +1,512 @@
+import {
+  AddPermissionCommand,
+  ConfirmSubscriptionCommand,
+  CreateTopicCommand,
+  DeleteTopicCommand,
+  GetSubscriptionAttributesCommand,
+  GetTopicAttributesCommand,
+  ListSubscriptionsByTopicCommand,
+  ListSubscriptionsCommand,
+  ListTagsForResourceCommand,
+  ListTopicsCommand,
+  RemovePermissionCommand,
+  SetSubscriptionAttributesCommand,
+  SetTopicAttributesCommand,
+  SubscribeCommand,
+  TagResourceCommand,
+  UnsubscribeCommand,
+  UntagResourceCommand,
+  type SNSClient,
+} from '@aws-sdk/client-sns';
+import { useBroker } from '../support/broker';
+import { ACCOUNT, snsError, uniqueName } from '../support/sns';
+
+/**
+ * SNS's topic, subscription and tag actions through the broker with the AWS
+ * SDK v3 SNS client: answers, pagination, and the errors SNS gives (code,
+ * status, message). Publishing and delivery: delivery.int.test.ts.
+ */
+const broker = useBroker();
+let sns: SNSClient;
+beforeAll(() => {
+  sns = broker.sns();
+});
+
+const topicArn = (name: string) => `arn:aws:sns:us-east-1:${ACCOUNT}:${name}`;
+const queueArn = (name: string) => `arn:aws:sqs:us-east-1:${ACCOUNT}:${name}`;
+
+async function createTopic(name = uniqueName('t')): Promise<string> {
+  const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: name }));
+  return TopicArn!;
+}
+
+async function subscribeQueue(
+  topic: string,
+  attributes?: Record<string, string>,
+): Promise<string> {
+  const { SubscriptionArn } = await sns.send(
+    new SubscribeCommand({
+      TopicArn: topic,
+      Protocol: 'sqs',
+      Endpoint: queueArn(uniqueName('q')),
+      Attributes: attributes,
+    }),
+  );
+  return SubscriptionArn!;
+}
+
+/** Sends any command that must fail (a table's commands differ in type). */
+const refused = (command: object) =>
+  snsError(sns.send(command as Parameters<SNSClient['send']>[0]));
+
+const NOT_FOUND = { code: 'NotFound', name: 'NotFoundException', status: 404 };
+const invalidParameter = (message: string | RegExp) => ({
+  code: 'InvalidParameter',
+  name: 'InvalidParameterException',
+  status: 400,
+  message:
+    typeof message === 'string' ? message : expect.stringMatching(message),
+});
+
+describe('topics', () => {
+  test('CreateTopic is idempotent; attributes read and set; DeleteTopic', async () => {
+    const name = uniqueName('t');
+    const arn = await sns.send(
+      new CreateTopicCommand({
+        Name: name,
+        Attributes: { DisplayName: 'Orders' },
+        Tags: [{ Key: 'team', Value: 'shop' }],
+      }),
+    );
+    expect(arn.TopicArn).toBe(topicArn(name));
+    const again = await sns.send(
+      new CreateTopicCommand({
+        Name: name,
+        Attributes: { DisplayName: 'Orders' },
+      }),
+    );
+    expect(again.TopicArn).toBe(topicArn(name));
+
+    const { Attributes } = await sns.send(
+      new GetTopicAttributesCommand({ TopicArn: arn.TopicArn }),
+    );
+    expect(Attributes).toMatchObject({
+      TopicArn: topicArn(name),
+      Owner: ACCOUNT,
+      DisplayName: 'Orders',
+      SubscriptionsConfirmed: '0',
+      SubscriptionsPending: '0',
+      SubscriptionsDeleted: '0',
+    });
+    expect(JSON.parse(Attributes!.Policy!)).toMatchObject({
+      Statement: [expect.objectContaining({ Resource: topicArn(name) })],
+    });
+
+    await sns.send(
+      new SetTopicAttributesCommand({
+        TopicArn: arn.TopicArn,
+        AttributeName: 'DisplayName',
+        AttributeValue: 'Renamed',
+      }),
+    );
+    const after = await sns.send(
+      new GetTopicAttributesCommand({ TopicArn: arn.TopicArn }),
+    );
+    expect(after.Attributes?.DisplayName).toBe('Renamed');
+
+    await sns.send(new DeleteTopicCommand({ TopicArn: arn.TopicArn }));
+    // deleting again is not an error, as in SNS
+    await sns.send(new DeleteTopicCommand({ TopicArn: arn.TopicArn }));
+    expect(
+      await snsError(
+        sns.send(new GetTopicAttributesCommand({ TopicArn: arn.TopicArn })),
+      ),
+    ).toEqual({ ...NOT_FOUND, message: 'Topic does not exist' });
+  });
+
+  test.each([
+    [
+      'a bad name',
+      () => new CreateTopicCommand({ Name: 'no spaces allowed' }),
+      invalidParameter('Invalid parameter: Topic Name'),
+    ],
+    [
+      'an unknown attribute',
+      () =>
+        new CreateTopicCommand({
+          Name: uniqueName('t'),
+          Attributes: { Colour: 'blue' },
+        }),
+      invalidParameter(
+        'Invalid parameter: AttributeName Reason: Unknown attribute Colour',
+      ),
+    ],
+    [
+      'a data protection policy',
+      () =>
+        new CreateTopicCommand({
+          Name: uniqueName('t'),
+          DataProtectionPolicy: '{}',
+        }),
+      invalidParameter(/^Invalid parameter: DataProtectionPolicy Reason: /),
+    ],
+    [
+      'a malformed topic ARN',
+      () => new GetTopicAttributesCommand({ TopicArn: 'not-an-arn' }),
+      invalidParameter('Invalid parameter: TopicArn'),
+    ],
+    [
+      'a missing topic',
+      () =>
+        new SetTopicAttributesCommand({
+          TopicArn: topicArn(uniqueName('gone')),
+          AttributeName: 'DisplayName',
+          AttributeValue: 'x',
+        }),
+      { ...NOT_FOUND, message: 'Topic does not exist' },
+    ],
+    [
+      'a read-only attribute',
+      (topic: string) =>
+        new SetTopicAttributesCommand({
+          TopicArn: topic,
+          AttributeName: 'TopicArn',
+          AttributeValue: 'x',
+        }),
+      invalidParameter(/^Invalid parameter: AttributeName/),
+    ],
+  ])('%s is refused', async (_what, command, expected) => {
+    const topic = await createTopic();
+    expect(await refused(command(topic))).toMatchObject(expected);
+  });
+
+  test('ListTopics pages by 100 with NextToken; the list is there when empty', async () => {
+    const names = Array.from({ length: 105 }, (_, i) =>
+      uniqueName(`page-${String(i).padStart(3, '0')}`),
+    );
+    for (const name of names) {
+      await sns.send(new CreateTopicCommand({ Name: name }));
+    }
+    const seen: string[] = [];
+    let NextToken: string | undefined;
+    let pages = 0;
+    do {
+      const page = await sns.send(new ListTopicsCommand({ NextToken }));
+      pages += 1;
+      if (page.NextToken) {
+        expect(page.Topics).toHaveLength(100);
+      }
+      seen.push(...page.Topics!.map((t) => t.TopicArn!));
+      NextToken = page.NextToken;
+    } while (NextToken);
+    expect(pages).toBeGreaterThanOrEqual(2);
+    expect(new Set(seen).size).toBe(seen.length);
+    expect(seen).toEqual(expect.arrayContaining(names.map(topicArn)));
+
+    const past = await sns.send(
+      new ListTopicsCommand({
+        NextToken: Buffer.from('zzzz').toString('base64url'),
+      }),
+    );
+    expect(past.Topics).toEqual([]);
+    expect(past.NextToken).toBeUndefined();
+    expect(
+      await snsError(sns.send(new ListTopicsCommand({ NextToken: '!!' }))),
+    ).toMatchObject(invalidParameter('Invalid parameter: NextToken'));
+  });
+});
+
+describe('subscriptions', () => {
+  test('Subscribe, read and set attributes, list, Unsubscribe', async () => {
+    const topic = await createTopic();
+    const endpoint = queueArn(uniqueName('q'));
+    const { SubscriptionArn } = await sns.send(
+      new SubscribeCommand({
+        TopicArn: topic,
+        Protocol: 'sqs',
+        Endpoint: endpoint,
+        ReturnSubscriptionArn: true,
+      }),
+    );
+    expect(SubscriptionArn).toMatch(new RegExp(`^${topic}:[0-9a-f-]{36}$`));
+    const again = await sns.send(
+      new SubscribeCommand({
+        TopicArn: topic,
+        Protocol: 'sqs',
+        Endpoint: endpoint,
+      }),
+    );
+    expect(again.SubscriptionArn).toBe(SubscriptionArn);
+
+    const { Attributes } = await sns.send(
+      new GetSubscriptionAttributesCommand({ SubscriptionArn }),
+    );
+    expect(Attributes).toMatchObject({
+      SubscriptionArn,
+      TopicArn: topic,
+      Protocol: 'sqs',
+      Endpoint: endpoint,
+      Owner: ACCOUNT,
+      RawMessageDelivery: 'false',
+      PendingConfirmation: 'false',
+    });
+    await sns.send(
+      new SetSubscriptionAttributesCommand({
+        SubscriptionArn,
+        AttributeName: 'RawMessageDelivery',
+        AttributeValue: 'true',
+      }),
+    );
+    const after = await sns.send(
+      new GetSubscriptionAttributesCommand({ SubscriptionArn }),
+    );
+    expect(after.Attributes?.RawMessageDelivery).toBe('true');
+
+    const summary = {
+      SubscriptionArn,
+      Owner: ACCOUNT,
+      Protocol: 'sqs',
+      Endpoint: endpoint,
+      TopicArn: topic,
+    };
+    const byTopic = await sns.send(
+      new ListSubscriptionsByTopicCommand({ TopicArn: topic }),
+    );
+    expect(byTopic.Subscriptions).toEqual([summary]);
+    expect(byTopic.NextToken).toBeUndefined();
+    const all: unknown[] = [];
+    let NextToken: string | undefined;
+    do {
+      const page = await sns.send(new ListSubscriptionsCommand({ NextToken }));
+      all.push(...page.Subscriptions!);
+      NextToken = page.NextToken;
+    } while (NextToken);
+    expect(all).toContainEqual(summary);
+
+    await sns.send(new UnsubscribeCommand({ SubscriptionArn }));
+    expect(
+      await snsError(
+        sns.send(new GetSubscriptionAttributesCommand({ SubscriptionArn })),
+      ),
+    ).toEqual({ ...NOT_FOUND, message: 'Subscription does not exist' });
+    const empty = await sns.send(
+      new ListSubscriptionsByTopicCommand({ TopicArn: topic }),
+    );
+    expect(empty.Subscriptions).toEqual([]);
+  });
+
+  test('ListSubscriptionsByTopic pages by 100 with NextToken', async () => {
+    const topic = await createTopic();
+    const arns: string[] = [];
+    for (let i = 0; i < 105; i += 1) {
+      arns.push(await subscribeQueue(topic));
+    }
+    const first = await sns.send(
+      new ListSubscriptionsByTopicCommand({ TopicArn: topic }),
+    );
+    expect(first.Subscriptions).toHaveLength(100);
+    expect(first.NextToken).toEqual(expect.any(String));
+    const second = await sns.send(
+      new ListSubscriptionsByTopicCommand({
+        TopicArn: topic,
+        NextToken: first.NextToken,
+      }),
+    );
+    expect(second.Subscriptions).toHaveLength(5);
+    expect(second.NextToken).toBeUndefined();
+    const listed = [...first.Subscriptions!, ...second.Subscriptions!].map(
+      (s) => s.SubscriptionArn,
+    );
+    expect([...listed].sort()).toEqual([...arns].sort());
+  });
+
+  test.each([
+    [
+      'a missing topic',
+      () =>
+        new SubscribeCommand({
+          TopicArn: topicArn(uniqueName('gone')),
+          Protocol: 'sqs',
+          Endpoint: queueArn('q'),
+        }),
+      { ...NOT_FOUND, message: 'Topic does not exist' },
+    ],
+    [
+      'a protocol needing AWS',
+      (topic: string) =>
+        new SubscribeCommand({
+          TopicArn: topic,
+          Protocol: 'email',
+          Endpoint: 'a@example.com',
+        }),
+      invalidParameter(
+        /^Invalid parameter: Protocol Reason: Sluice delivers to sqs .* email needs an AWS service/,
+      ),
+    ],
+    [
+      'http (not yet)',
+      (topic: string) =>
+        new SubscribeCommand({
+          TopicArn: topic,
+          Protocol: 'http',
+          Endpoint: 'http://example.com/',
+        }),
+      invalidParameter(
+        'Invalid parameter: Protocol Reason: http subscriptions are not supported by this Sluice version yet',
+      ),
+    ],
+    [
+      'an endpoint that is no queue ARN',
+      (topic: string) =>
+        new SubscribeCommand({
+          TopicArn: topic,
+          Protocol: 'sqs',
+          Endpoint: 'http://example.com/',
+        }),
+      invalidParameter('Invalid parameter: SQS endpoint ARN'),
+    ],
+    [
+      'an invalid filter policy',
+      (topic: string) =>
+        new SubscribeCommand({
+          TopicArn: topic,
+          Protocol: 'sqs',
+          Endpoint: queueArn(uniqueName('q')),
+          Attributes: { FilterPolicy: '{"a": "not a list"}' },
+        }),
+      invalidParameter(/^Invalid parameter: Attributes Reason: FilterPolicy: /),
+    ],
+    [
+      'an unknown subscription attribute',
+      (topic: string) =>
+        new SubscribeCommand({
+          TopicArn: topic,
+          Protocol: 'sqs',
+          Endpoint: queueArn(uniqueName('q')),
+          Attributes: { Colour: 'blue' },
+        }),
+      invalidParameter('Invalid parameter: AttributeName'),
+    ],
+    [
+      'a malformed subscription ARN',
+      () => new GetSubscriptionAttributesCommand({ SubscriptionArn: 'nope' }),
+      invalidParameter('Invalid parameter: SubscriptionArn'),
+    ],
+    [
+      'unsubscribing a missing subscription',
+      (topic: string) =>
+        new UnsubscribeCommand({
+          SubscriptionArn: `${topic}:00000000-0000-0000-0000-000000000000`,
+        }),
+      { ...NOT_FOUND, message: 'Subscription does not exist' },
+    ],
+  ])('Subscribe and friends refuse %s', async (_what, command, expected) => {
+    const topic = await createTopic();
+    expect(await refused(command(topic))).toMatchObject(expected);
+  });
+
+  test('SetSubscriptionAttributes names FilterPolicy itself in its errors', async () => {
+    const SubscriptionArn = await subscribeQueue(await createTopic());
+    const set = (AttributeName: string, AttributeValue: string) =>
+      sns.send(
+        new SetSubscriptionAttributesCommand({
+          SubscriptionArn,
+          AttributeName,
+          AttributeValue,
+        }),
+      );
+    expect(await snsError(set('FilterPolicy', '[1]'))).toMatchObject(
+      invalidParameter(/^Invalid parameter: FilterPolicy: /),
+    );
+    expect(await snsError(set('RawMessageDelivery', 'yes'))).toMatchObject(
+      invalidParameter('Invalid parameter: RawMessageDelivery'),
+    );
+    await set('FilterPolicy', '{"colour": ["blue"]}');
+    const { Attributes } = await sns.send(
+      new GetSubscriptionAttributesCommand({ SubscriptionArn }),
+    );
+    expect(Attributes?.FilterPolicy).toBe('{"colour": ["blue"]}');
+  });
+});
+
+describe('tags', () => {
+  test('TagResource, ListTagsForResource, UntagResource', async () => {
+    const ResourceArn = await createTopic();
+    const list = () =>
+      sns.send(new ListTagsForResourceCommand({ ResourceArn }));
+    expect((await list()).Tags).toEqual([]);
+    await sns.send(
+      new TagResourceCommand({
+        ResourceArn,
+        Tags: [
+          { Key: 'team', Value: 'shop' },
+          { Key: 'env', Value: 'test' },
+        ],
+      }),
+    );
+    expect(
+      [...(await list()).Tags!].sort((a, b) => a.Key!.localeCompare(b.Key!)),
+    ).toEqual([
+      { Key: 'env', Value: 'test' },
+      { Key: 'team', Value: 'shop' },
+    ]);
+    await sns.send(new UntagResourceCommand({ ResourceArn, TagKeys: ['env'] }));
+    expect((await list()).Tags).toEqual([{ Key: 'team', Value: 'shop' }]);
+  });
+
+  test('tags of a missing topic are NotFound; a bad ARN is InvalidParameter', async () => {
+    expect(
+      await snsError(
+        sns.send(
+          new ListTagsForResourceCommand({
+            ResourceArn: topicArn(uniqueName('gone')),
+          }),
+        ),
+      ),
+    ).toMatchObject({ ...NOT_FOUND, message: 'Topic does not exist' });
+    expect(
+      await snsError(
+        sns.send(
+          new TagResourceCommand({
+            ResourceArn: 'nope',
+            Tags: [{ Key: 'a', Value: 'b' }],
+          }),
+        ),
+      ),
+    ).toMatchObject(invalidParameter('Invalid parameter: ResourceArn'));
+  });
+});
+
+describe('actions the engine has nothing for yet', () => {
+  test.each([
+    [
+      'ConfirmSubscription',
+      () =>
+        new ConfirmSubscriptionCommand({
+          TopicArn: topicArn('t'),
+          Token: 'token',
+        }),
+    ],
+    [
+      'AddPermission',
+      () =>
+        new AddPermissionCommand({
+          TopicArn: topicArn('t'),
+          Label: 'l',
+          AWSAccountId: ['111122223333'],
+          ActionName: ['Publish'],
+        }),
+    ],
+    [
+      'RemovePermission',
+      () =>
+        new RemovePermissionCommand({ TopicArn: topicArn('t'), Label: 'l' }),
+    ],
+  ])('%s is refused as not supported yet', async (action, command) => {
+    expect(await refused(command())).toMatchObject({
+      code: 'InvalidAction',
+      status: 400,
+      message: `The SNS action ${action} is not supported by this Sluice version yet.`,
+    });
+  });
+});
