@@ -14,7 +14,8 @@ function expectNoFailures(action: string, result: BatchResult<object>): void {
  * HTTP: a "queue URL" here is the queue's name.
  */
 export class EngineApi implements SqsApi {
-  private constructor(private readonly engine: QueueEngine) {}
+  /** `engine.topics` is SNS on the same engine */
+  private constructor(readonly engine: QueueEngine) {}
 
   static open(url: string, prefix: string): EngineApi {
     // Maintenance sweeps run on a timer; they would only add noise here.

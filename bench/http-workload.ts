@@ -7,7 +7,7 @@ import { BATCH_SIZE, bodiesOf, runBatches } from './workload';
  * `check()` before every request, which throws once any loop failed or the
  * time is up, so no loop keeps sending after the run is over.
  */
-class BoundedRun {
+export class BoundedRun {
   private failure: Error | undefined;
   private readonly deadline: number;
 
@@ -203,8 +203,10 @@ export interface LatencyResult {
 }
 
 /** 1 KiB bodies that start with the time they were sent. */
-const stamp = (sentAt: number) => `${sentAt.toFixed(3)};`.padEnd(1024, 'x');
-const sentAtOf = (body: string) => Number(body.slice(0, body.indexOf(';')));
+export const stamp = (sentAt: number) =>
+  `${sentAt.toFixed(3)};`.padEnd(1024, 'x');
+export const sentAtOf = (body: string) =>
+  Number(body.slice(0, body.indexOf(';')));
 
 /** Nearest rank of an ascending list. */
 function percentile(sorted: readonly number[], fraction: number): number {
@@ -212,8 +214,95 @@ function percentile(sorted: readonly number[], fraction: number): number {
   return sorted[rank - 1]!;
 }
 
+/** p50, p99 and max of latencies, ms (sorts them in place). */
+export function latencySummary(
+  latencies: number[],
+): Pick<LatencyResult, 'p50Ms' | 'p99Ms' | 'maxMs'> {
+  const sorted = latencies.sort((a, b) => a - b);
+  return {
+    p50Ms: percentile(sorted, 0.5),
+    p99Ms: percentile(sorted, 0.99),
+    maxMs: sorted[sorted.length - 1]!,
+  };
+}
+
 /** Sends in flight at most: past it the producer waits, and falls behind. */
 const MAX_IN_FLIGHT = 200;
+
+/** How many messages a paced run of `rate` for `durationMs` sends. */
+export const pacedTotal = (rate: number, durationMs: number) =>
+  Math.max(2, Math.round((rate * durationMs) / 1000));
+
+/**
+ * Calls `send(sentAt)` `total` times at `rate` per second, on schedule
+ * whatever the answers take (up to MAX_IN_FLIGHT at once); `sentAt` is this
+ * process's monotonic clock just before the call. Resolves with the messages
+ * per second it kept up.
+ */
+export async function pacedSends(
+  run: BoundedRun,
+  total: number,
+  rate: number,
+  send: (sentAt: number) => Promise<void>,
+): Promise<number> {
+  const inFlight = new Set<Promise<void>>();
+  let sent = 0;
+  let lastSent = 0;
+  const started = performance.now();
+  while (sent < total) {
+    run.check();
+    const elapsed = performance.now() - started;
+    const due = Math.min(total, Math.floor((elapsed * rate) / 1000) + 1);
+    while (sent < due && inFlight.size < MAX_IN_FLIGHT) {
+      lastSent = performance.now();
+      const sending: Promise<void> = send(lastSent)
+        .catch((error: unknown) => run.fail(error))
+        .finally(() => inFlight.delete(sending));
+      inFlight.add(sending);
+      sent += 1;
+    }
+    await (inFlight.size >= MAX_IN_FLIGHT ? Promise.race(inFlight) : sleep(1));
+  }
+  await Promise.all(inFlight);
+  return ((total - 1) * 1000) / (lastSent - started);
+}
+
+/** Time for a latency run's last messages to arrive, however slow. */
+export const latencyTimeoutMs = (durationMs: number, waitSeconds: number) =>
+  durationMs * 2 + 10_000 + 2000 * waitSeconds;
+
+/** A consumer loop's run, and how long its receives wait for messages. */
+export interface ConsumerSetting {
+  readonly run: BoundedRun;
+  readonly waitSeconds: number;
+}
+
+/**
+ * A consumer loop: until `done()`, receives up to ten, hands each message to
+ * `take` with the time the receive answered, and deletes them in one batch.
+ */
+export async function consumeUntil(
+  api: SqsApi,
+  queueUrl: string,
+  { run, waitSeconds }: ConsumerSetting,
+  done: () => boolean,
+  take: (message: Received, receivedAt: number) => void,
+): Promise<void> {
+  while (!done()) {
+    run.check();
+    const got = await api.receive(queueUrl, BATCH_SIZE, waitSeconds);
+    const receivedAt = performance.now();
+    for (const message of got) {
+      take(message, receivedAt);
+    }
+    if (got.length > 0) {
+      await api.deleteBatch(
+        queueUrl,
+        got.map((m) => m.receiptHandle),
+      );
+    }
+  }
+}
 
 /**
  * One producer sends single messages at `rate`, on schedule whatever the
@@ -227,77 +316,39 @@ export async function latency(
   queueUrl: string,
   options: LatencyOptions,
 ): Promise<LatencyResult> {
-  const total = Math.max(
-    2,
-    Math.round((options.rate * options.durationMs) / 1000),
-  );
-  // Time for the last messages to arrive, however slow the server.
-  const drainMs = 10_000 + 2000 * options.waitSeconds;
+  const total = pacedTotal(options.rate, options.durationMs);
   const run = new BoundedRun(
     `${total} messages at ${options.rate}/s`,
-    options.durationMs * 2 + drainMs,
+    latencyTimeoutMs(options.durationMs, options.waitSeconds),
   );
   const latencies: number[] = [];
   const seen = new Set<string>();
-  let sent = 0;
-  let lastSent = 0;
-  const started = performance.now();
-  const produce = async () => {
-    const inFlight = new Set<Promise<void>>();
-    while (sent < total) {
-      run.check();
-      const elapsed = performance.now() - started;
-      const due = Math.min(
-        total,
-        Math.floor((elapsed * options.rate) / 1000) + 1,
-      );
-      while (sent < due && inFlight.size < MAX_IN_FLIGHT) {
-        lastSent = performance.now();
-        const sending: Promise<void> = api
-          .send(queueUrl, stamp(lastSent))
-          .catch((error: unknown) => run.fail(error))
-          .finally(() => inFlight.delete(sending));
-        inFlight.add(sending);
-        sent += 1;
-      }
-      await (inFlight.size >= MAX_IN_FLIGHT
-        ? Promise.race(inFlight)
-        : sleep(1));
-    }
-    await Promise.all(inFlight);
-  };
-  const consume = async () => {
-    while (latencies.length < total) {
-      run.check();
-      const got = await api.receive(queueUrl, BATCH_SIZE, options.waitSeconds);
-      const now = performance.now();
-      for (const { messageId, body } of got) {
+  const produce = () =>
+    pacedSends(run, total, options.rate, (sentAt) =>
+      api.send(queueUrl, stamp(sentAt)),
+    );
+  const consume = () =>
+    consumeUntil(
+      api,
+      queueUrl,
+      { run, waitSeconds: options.waitSeconds },
+      () => latencies.length >= total,
+      ({ messageId, body }, receivedAt) => {
         if (!seen.has(messageId)) {
           seen.add(messageId);
-          latencies.push(now - sentAtOf(body));
+          latencies.push(receivedAt - sentAtOf(body));
         }
-      }
-      if (got.length > 0) {
-        await api.deleteBatch(
-          queueUrl,
-          got.map((m) => m.receiptHandle),
-        );
-      }
-    }
-  };
+      },
+    );
+  let rate = 0;
   await run.all([
-    produce(),
+    produce().then((kept) => {
+      rate = kept;
+    }),
     ...Array.from({ length: options.consumers }, consume),
   ]);
   if (latencies.length !== total) {
     throw new Error(`received ${latencies.length} messages, sent ${total}`);
   }
-  const sorted = latencies.sort((a, b) => a - b);
-  return {
-    messages: total,
-    rate: ((total - 1) * 1000) / (lastSent - started),
-    p50Ms: percentile(sorted, 0.5),
-    p99Ms: percentile(sorted, 0.99),
-    maxMs: sorted[sorted.length - 1]!,
-  };
+  return { messages: total, rate, ...latencySummary(latencies) };
 }
