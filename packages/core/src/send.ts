@@ -26,7 +26,8 @@ import { okFields } from './script-reply';
 /** SQS caps a whole batch request at the largest message size. */
 export const MAX_BATCH_BYTES = 1_048_576;
 
-interface PreparedMessage {
+/** A validated, encoded message, ready for one send script call. */
+export interface PreparedMessage {
   readonly id: string;
   readonly payload: string;
   readonly size: number;
@@ -76,7 +77,7 @@ function validateFifoFields(fifo: boolean, input: SendMessageInput): void {
   }
 }
 
-function prepare(
+export function prepare(
   ctx: EngineContext,
   fifo: boolean,
   input: SendMessageInput,
@@ -148,7 +149,7 @@ const DEDUPLICATION_WINDOW_MS = 5 * 60_000;
  * gets the first message's id and sequence number), or undefined when it was
  * too long for the queue.
  */
-interface Enqueued {
+export interface Enqueued {
   readonly maxSize: number;
   readonly results: (SentMessage | undefined)[];
 }
@@ -216,7 +217,7 @@ async function enqueueFifo(
 }
 
 /** Writes prepared messages; returns the queue's size limit and results. */
-async function enqueue(
+export async function enqueue(
   ctx: EngineContext,
   queue: string,
   messages: readonly PreparedMessage[],

@@ -1,11 +1,16 @@
+import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { queueNameFromArn } from '../arn';
 import type { EngineContext } from '../context';
 import { isSluiceError } from '../errors';
 import { MAX_BATCH_ENTRIES } from '../batch-validation';
 import type { SendMessageInput } from '../message-types';
-import { messageSize } from '../message-validation';
-import { MAX_BATCH_BYTES, sendMessageBatch } from '../send';
+import {
+  MAX_BATCH_BYTES,
+  enqueue,
+  prepare,
+  type PreparedMessage,
+} from '../send';
 import { bodyFor, notificationEnvelope } from './envelope';
 import {
   matchesFilterPolicy,
@@ -147,6 +152,7 @@ export class FanoutWorker {
     });
     const subscriptions = await deliverableSubscriptions(this.ctx, topic);
     const counts = new Map<string, number>();
+    const rawMessages = new Map<string, PreparedMessage | undefined>();
     const count = (outcome: Outcome, protocol: string, n: number) => {
       const key = `${outcome}:${protocol}`;
       counts.set(key, (counts.get(key) ?? 0) + n);
@@ -158,7 +164,12 @@ export class FanoutWorker {
           this.wants(subscription.record, r),
         );
         count('filtered', protocol, records.length - wanted.length);
-        const delivered = await this.deliverAll(topic, subscription, wanted);
+        const delivered = await this.deliverAll(
+          topic,
+          subscription,
+          wanted,
+          rawMessages,
+        );
         count('delivered', protocol, delivered);
         count('failed', protocol, wanted.length - delivered);
       }),
@@ -217,6 +228,7 @@ export class FanoutWorker {
     topic: string,
     subscription: { id: string; record: SubscriptionRecord },
     records: readonly PublishedRecord[],
+    rawMessages: Map<string, PreparedMessage | undefined>,
   ): Promise<number> {
     const { attributes, protocol, endpoint } = subscription.record;
     if (records.length === 0 || protocol !== 'sqs') {
@@ -231,14 +243,19 @@ export class FanoutWorker {
       }),
       publicUrl: this.options.publicUrl,
     };
-    const inputs: SendMessageInput[] = records.map((record) => {
+    const messages = records.flatMap((record) => {
       const body = bodyFor(record, protocol);
-      return raw
-        ? { body, messageAttributes: attributesOf(record) }
-        : { body: notificationEnvelope(record, body, context) };
+      // A raw message is the same for every subscription: validated, hashed
+      // and encoded once per read, with an id of its own per queue.
+      const prepared = raw
+        ? cached(rawMessages, `${record.id}\n${protocol}`, () =>
+            this.prepare({ body, messageAttributes: attributesOf(record) }),
+          )
+        : this.prepare({ body: notificationEnvelope(record, body, context) });
+      return prepared ? [withNewId(prepared)] : [];
     });
     let delivered = 0;
-    for (const chunk of sendBatches(inputs)) {
+    for (const chunk of sendBatches(messages)) {
       delivered += await this.sendToQueue(
         endpoint,
         chunk,
@@ -246,6 +263,18 @@ export class FanoutWorker {
       );
     }
     return delivered;
+  }
+
+  /** A message a queue would refuse whatever its state is not delivered. */
+  private prepare(input: SendMessageInput): PreparedMessage | undefined {
+    try {
+      return prepare(this.ctx, false, input);
+    } catch (error) {
+      if (!isSluiceError(error)) {
+        throw error;
+      }
+      return undefined;
+    }
   }
 
   /**
@@ -256,20 +285,15 @@ export class FanoutWorker {
    */
   private async sendToQueue(
     endpoint: string,
-    inputs: readonly SendMessageInput[],
+    messages: readonly PreparedMessage[],
     redrivePolicy: string | undefined,
   ): Promise<number> {
     const queue = queueNameFromArn(this.ctx.scope, endpoint);
-    let refused: readonly SendMessageInput[] = inputs;
+    let refused: readonly PreparedMessage[] = messages;
     if (queue !== undefined) {
       try {
-        const result = await sendMessageBatch(
-          this.ctx,
-          queue,
-          asEntries(inputs),
-        );
-        const failed = new Set(result.failed.map((f) => f.id));
-        refused = inputs.filter((_, i) => failed.has(String(i)));
+        const { results } = await enqueue(this.ctx, queue, messages);
+        refused = messages.filter((_, i) => results[i] === undefined);
       } catch (error) {
         if (!isSluiceError(error)) {
           throw error;
@@ -277,11 +301,11 @@ export class FanoutWorker {
       }
     }
     await this.deadLetter(refused, redrivePolicy);
-    return inputs.length - refused.length;
+    return messages.length - refused.length;
   }
 
   private async deadLetter(
-    inputs: readonly SendMessageInput[],
+    messages: readonly PreparedMessage[],
     redrivePolicy: string | undefined,
   ): Promise<void> {
     const target = redrivePolicy
@@ -289,10 +313,10 @@ export class FanoutWorker {
           .deadLetterTargetArn
       : undefined;
     const dlq = target && queueNameFromArn(this.ctx.scope, target);
-    if (!dlq || inputs.length === 0) {
+    if (!dlq || messages.length === 0) {
       return;
     }
-    await sendMessageBatch(this.ctx, dlq, asEntries(inputs)).catch(
+    await enqueue(this.ctx, dlq, messages.map(withNewId)).catch(
       (error: unknown) => {
         if (!isSluiceError(error)) {
           throw error;
@@ -302,30 +326,37 @@ export class FanoutWorker {
   }
 }
 
+function cached<T>(map: Map<string, T>, key: string, make: () => T): T {
+  if (!map.has(key)) {
+    map.set(key, make());
+  }
+  return map.get(key) as T;
+}
+
+function withNewId(message: PreparedMessage): PreparedMessage {
+  const id = randomUUID();
+  return { ...message, id, result: { ...message.result, messageId: id } };
+}
+
 /** SendMessageBatch's limits: ten entries and MAX_BATCH_BYTES in all. */
 function* sendBatches(
-  inputs: readonly SendMessageInput[],
-): Generator<SendMessageInput[]> {
-  let chunk: SendMessageInput[] = [];
+  messages: readonly PreparedMessage[],
+): Generator<PreparedMessage[]> {
+  let chunk: PreparedMessage[] = [];
   let bytes = 0;
-  for (const input of inputs) {
-    const size = messageSize(input.body, input.messageAttributes);
+  for (const message of messages) {
     if (
       chunk.length === MAX_BATCH_ENTRIES ||
-      (chunk.length > 0 && bytes + size > MAX_BATCH_BYTES)
+      (chunk.length > 0 && bytes + message.size > MAX_BATCH_BYTES)
     ) {
       yield chunk;
       chunk = [];
       bytes = 0;
     }
-    chunk.push(input);
-    bytes += size;
+    chunk.push(message);
+    bytes += message.size;
   }
   if (chunk.length > 0) {
     yield chunk;
   }
-}
-
-function asEntries(inputs: readonly SendMessageInput[]) {
-  return inputs.map((input, i) => ({ id: String(i), ...input }));
 }
