@@ -1,5 +1,6 @@
 import {
   CreateTopicCommand,
+  GetSubscriptionAttributesCommand,
   PublishBatchCommand,
   PublishCommand,
   SubscribeCommand,
@@ -124,6 +125,28 @@ describe('Publish', () => {
     expect(Date.now() - Date.parse(envelope.Timestamp as string)).toBeLessThan(
       10_000,
     );
+  });
+
+  test('a GET on the UnsubscribeURL a message carries unsubscribes', async () => {
+    const topic = await createTopic();
+    const queue = await subscribedQueue(topic);
+    await sns.send(new PublishCommand({ TopicArn: topic, Message: 'bye' }));
+    const [message] = await sqs.drain(queue.url, 1);
+    const { UnsubscribeURL } = JSON.parse(message!.Body) as {
+      UnsubscribeURL: string;
+    };
+    const response = await fetch(UnsubscribeURL);
+    expect(response.status).toBe(200);
+    expect(await response.text()).toContain('<UnsubscribeResponse');
+    expect(
+      await snsError(
+        sns.send(
+          new GetSubscriptionAttributesCommand({
+            SubscriptionArn: queue.subscriptionArn,
+          }),
+        ),
+      ),
+    ).toMatchObject({ code: 'NotFound', status: 404 });
   });
 
   test('TargetArn names the topic as TopicArn does', async () => {

@@ -38,6 +38,9 @@ test.each([
   ['Action=AddPermission&Version=2012-11-05', 'sqs', 'AddPermission'],
   ['Action=AddPermission&Version=2010-03-31', 'sns', 'AddPermission'],
   ['Version=2010-03-31', 'sns', ''],
+  // The Unsubscribe and Subscribe links SNS hands out have no Version.
+  ['Action=Unsubscribe&SubscriptionArn=x', 'sns', 'Unsubscribe'],
+  ['Action=ConfirmSubscription&Token=t', 'sns', 'ConfirmSubscription'],
 ])('%s is %s Query, action %j', (body, service, action) => {
   const detected = detect(...request(body));
   expect(detected).toMatchObject({ service, protocol: 'query', action });

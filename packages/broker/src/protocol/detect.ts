@@ -38,6 +38,15 @@ const VERSIONS: ReadonlyMap<string | undefined, Service> = new Map([
   ['2010-03-31', 'sns'],
 ]);
 
+/**
+ * The links SNS puts in what it delivers (UnsubscribeURL, SubscribeURL) carry
+ * no Version; SQS has no actions of these names.
+ */
+const SNS_LINK_ACTIONS: ReadonlySet<string> = new Set([
+  'Unsubscribe',
+  'ConfirmSubscription',
+]);
+
 const JSON_TARGET = /^AmazonSQS\.(\w+)$/;
 
 function parseJson(raw: Buffer): unknown {
@@ -85,7 +94,11 @@ export function detect(req: Request, raw: Buffer): Detected {
   }
   const params = formParams(req, raw);
   const version = params.get('Version');
-  const service = VERSIONS.get(version);
+  const action = params.get('Action') ?? '';
+  const service =
+    version === undefined && SNS_LINK_ACTIONS.has(action)
+      ? 'sns'
+      : VERSIONS.get(version);
   if (service === undefined) {
     throw new BrokerError(
       'InvalidAction',
@@ -95,7 +108,7 @@ export function detect(req: Request, raw: Buffer): Detected {
   return {
     service,
     protocol: 'query',
-    action: params.get('Action') ?? '',
+    action,
     params,
   };
 }
