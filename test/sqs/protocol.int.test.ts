@@ -83,10 +83,6 @@ describe('Query protocol details', () => {
       'The SNS action ConfirmSubscription is not supported by this Sluice version yet.',
     ],
     [
-      'Action=AddPermission&Version=2010-03-31&TopicArn=t&Label=l',
-      'The SNS action AddPermission is not supported by this Sluice version yet.',
-    ],
-    [
       'Action=Explode&Version=2010-03-31',
       'The action Explode is not valid for this endpoint.',
     ],

@@ -50,14 +50,21 @@ describe('routeAction', () => {
     params: new Map(),
   });
 
-  test('finds SQS actions by name', () => {
-    expect(routeAction(query('sqs', 'AddPermission')).name).toBe(
-      'AddPermission',
-    );
-  });
+  test.each(['sqs', 'sns'] as const)(
+    'finds %s actions by name (both have AddPermission)',
+    (service) => {
+      expect(routeAction(query(service, 'AddPermission')).name).toBe(
+        'AddPermission',
+      );
+    },
+  );
 
   test.each([
-    ['sns', 'AddPermission', 'The SNS action AddPermission is not supported'],
+    [
+      'sns',
+      'ConfirmSubscription',
+      'The SNS action ConfirmSubscription is not supported',
+    ],
     ['sns', 'Explode', 'The action Explode is not valid for this endpoint.'],
     ['sqs', 'ListTopics', 'The action ListTopics is not valid'],
     ['sns', '', 'The request must contain the parameter Action.'],

@@ -35,6 +35,7 @@ export const SCRIPT_NAMES = [
   'publishMessages',
   'subscribe',
   'updateSubscription',
+  'replaceTopicPolicy',
 ] as const;
 
 export type ScriptName = (typeof SCRIPT_NAMES)[number];

@@ -148,6 +148,31 @@ describe('topics', () => {
     await e.topics.untagResource(arn, ['team']);
     expect(await e.topics.listTagsForResource(arn)).toEqual({ env: 'prod' });
   });
+
+  test('concurrent AddPermission and RemovePermission lose no statement', async () => {
+    const e = fixture.engine();
+    const arn = await e.topics.createTopic(topicName());
+    const labels = Array.from({ length: 20 }, (_, i) => `share-${i}`);
+    await Promise.all(
+      labels.map((label) =>
+        e.topics.addPermission(arn, label, ['111122223333'], ['Publish']),
+      ),
+    );
+    await Promise.all(
+      labels
+        .filter((_, i) => i % 2 === 0)
+        .map((label) => e.topics.removePermission(arn, label)),
+    );
+    const policy = JSON.parse(
+      (await e.topics.getTopicAttributes(arn)).Policy ?? '',
+    ) as { Statement: { Sid: string }[] };
+    expect(policy.Statement.map((s) => s.Sid).sort()).toEqual(
+      [
+        '__default_statement_ID',
+        ...labels.filter((_, i) => i % 2 === 1),
+      ].sort(),
+    );
+  });
 });
 
 describe('subscriptions', () => {

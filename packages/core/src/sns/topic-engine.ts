@@ -6,6 +6,7 @@ import { addTags, removeTags, type Tags } from '../tags';
 import { FanoutWorker, type FanoutOptions } from './fanout';
 import * as publishing from './publish';
 import * as subscriptions from './subscriptions';
+import * as permissions from './topic-permissions';
 import { requireTopic } from './topics';
 import * as topics from './topics';
 
@@ -48,6 +49,26 @@ export class TopicEngine {
     value: string,
   ): Promise<void> {
     return topics.setTopicAttributes(this.ctx, topicArn, name, value);
+  }
+
+  /** Adds a statement `label` to the topic's Policy (stored, not enforced). */
+  addPermission(
+    topicArn: string,
+    label: string,
+    awsAccountIds: readonly string[],
+    actionNames: readonly string[],
+  ): Promise<void> {
+    return permissions.addPermission(
+      this.ctx,
+      topicArn,
+      label,
+      awsAccountIds,
+      actionNames,
+    );
+  }
+
+  removePermission(topicArn: string, label: string): Promise<void> {
+    return permissions.removePermission(this.ctx, topicArn, label);
   }
 
   subscribe(

@@ -10,17 +10,19 @@ import {
 } from './subscriptions';
 import { listTagsForResource, tagResource, untagResource } from './tags';
 import {
+  addPermission,
   createTopic,
   deleteTopic,
   getTopicAttributes,
   listTopics,
+  removePermission,
   setTopicAttributes,
 } from './topics';
 
 /**
  * Every SNS action Sluice serves, by its Query `Action=` name.
- * ConfirmSubscription, AddPermission and RemovePermission are not here yet:
- * route.ts refuses them as not supported by this version.
+ * ConfirmSubscription is not here yet: route.ts refuses it as not supported
+ * by this version.
  */
 export const SNS_ACTIONS: ReadonlyMap<string, Action> = new Map(
   [
@@ -40,5 +42,7 @@ export const SNS_ACTIONS: ReadonlyMap<string, Action> = new Map(
     tagResource,
     untagResource,
     listTagsForResource,
+    addPermission,
+    removePermission,
   ].map((action) => [action.name, action]),
 );

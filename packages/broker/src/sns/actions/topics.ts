@@ -1,15 +1,20 @@
 import type { Action } from '../../action';
 import { BrokerError } from '../../errors';
 import {
+  AddPermission,
   CreateTopic,
   DeleteTopic,
   GetTopicAttributes,
   ListTopics,
+  RemovePermission,
   SetTopicAttributes,
 } from '../operations';
 import { tagsFrom } from './tag-list';
 
-/** CreateTopic, DeleteTopic, ListTopics, GetTopicAttributes, SetTopicAttributes. */
+/**
+ * CreateTopic, DeleteTopic, ListTopics, GetTopicAttributes, SetTopicAttributes,
+ * AddPermission, RemovePermission.
+ */
 export const createTopic: Action = {
   ...CreateTopic,
   async handle(ctx, input) {
@@ -68,6 +73,30 @@ export const setTopicAttributes: Action = {
       input.TopicArn as string,
       input.AttributeName as string,
       (input.AttributeValue as string | undefined) ?? '',
+    );
+    return {};
+  },
+};
+
+export const addPermission: Action = {
+  ...AddPermission,
+  async handle(ctx, input) {
+    await ctx.engine.topics.addPermission(
+      input.TopicArn as string,
+      input.Label as string,
+      input.AWSAccountId as string[],
+      input.ActionName as string[],
+    );
+    return {};
+  },
+};
+
+export const removePermission: Action = {
+  ...RemovePermission,
+  async handle(ctx, input) {
+    await ctx.engine.topics.removePermission(
+      input.TopicArn as string,
+      input.Label as string,
     );
     return {};
   },
