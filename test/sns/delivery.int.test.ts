@@ -348,9 +348,8 @@ describe('PublishBatch', () => {
     Message: `m-${Id}`,
   });
   test.each([
-    // the SDK sends an empty list as `PublishBatchRequestEntries=`, which
-    // the Query decoder reads as no list (sns/query-forms.test.ts)
-    ['no entries', [], 'MissingParameter', 'MissingParameter'],
+    // the SDK sends an empty list as `PublishBatchRequestEntries=`
+    ['no entries', [], 'EmptyBatchRequest', 'EmptyBatchRequestException'],
     [
       'repeated ids',
       [entry('a'), entry('a')],

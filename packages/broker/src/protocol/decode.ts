@@ -194,7 +194,7 @@ function fromQuery(
     case 'list': {
       const indexes = indexesUnder(params, key);
       if (indexes.length === 0) {
-        return undefined;
+        return isEmptyWrappedList(shape, params, key) ? [] : undefined;
       }
       return indexes.flatMap((n) => {
         const item = fromQuery(shape.member, params, `${key}.${n}`);
@@ -229,6 +229,22 @@ function fromQuery(
       return present ? structureFromQuery(shape, params, `${key}.`) : undefined;
     }
   }
+}
+
+/**
+ * SDKs send an empty wrapped list (SNS's `X.member.N`) as a bare `X=`: an
+ * empty list, which the action then refuses in its own words (an empty
+ * PublishBatch is EmptyBatchRequest, not a missing parameter).
+ */
+function isEmptyWrappedList(
+  shape: Extract<Shape, { type: 'list' }>,
+  params: Params,
+  key: string,
+): boolean {
+  return (
+    shape.wrapped === true &&
+    params.get(key.slice(0, -`.${shape.name}`.length)) === ''
+  );
 }
 
 /** Where a member's values live in Query form (lists and maps: shapes.ts). */

@@ -218,12 +218,21 @@ describe('wrapped lists: X.member.N', () => {
     ).toMatchObject({ TagKeys: ['a', 'b', 'c'] });
   });
 
-  test('botocore’s empty list (`TagKeys=`) is no list', () => {
+  test('botocore’s empty list (`TagKeys=`) is an empty list', () => {
+    expect(
+      decode(
+        UntagResource,
+        `Action=UntagResource&Version=2010-03-31&ResourceArn=${ARN}&TagKeys=`,
+      ),
+    ).toEqual({ ResourceArn: decodeURIComponent(ARN), TagKeys: [] });
+  });
+
+  test('a list missing altogether is missing', () => {
     expect(
       refusal(() =>
         decode(
           UntagResource,
-          `Action=UntagResource&Version=2010-03-31&ResourceArn=${ARN}&TagKeys=`,
+          `Action=UntagResource&Version=2010-03-31&ResourceArn=${ARN}`,
         ),
       ),
     ).toMatchObject({
