@@ -6,9 +6,9 @@ import type {
 } from './message-types';
 
 const MAX_ATTRIBUTES = 10;
-const ATTRIBUTE_NAME = /^[A-Za-z0-9_.-]{1,256}$/;
+export const ATTRIBUTE_NAME = /^[A-Za-z0-9_.-]{1,256}$/;
 const DATA_TYPE = /^(String|Number|Binary)(\.[^\s]{1,256})?$/;
-const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+export const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
 /**
  * The first character outside the set SQS accepts (#x9 #xA #xD #x20-#xD7FF

@@ -35,7 +35,7 @@ export const SCRIPT_NAMES = [
   'publishMessages',
   'subscribe',
   'updateSubscription',
-  'replaceTopicPolicy',
+  'setTopicAttribute',
 ] as const;
 
 export type ScriptName = (typeof SCRIPT_NAMES)[number];

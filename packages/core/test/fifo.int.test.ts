@@ -298,6 +298,26 @@ describe('dead letters and move tasks', () => {
     expect(await e.getQueueStats(q)).toMatchObject({ moved_to_dlq: 3 });
   });
 
+  test('a dead-letter queue deleted meanwhile puts the message back at the head of its group', async () => {
+    const { e, q, dlq } = await withFifoDeadLetters();
+    await send(e, q, 'a', 'a1');
+    await send(e, q, 'a', 'a2');
+    expect(bodies(await receive(e, q, { max: 1 }))).toEqual(['a1']);
+    await e.deleteQueue(dlq);
+    // This receive parks a1 for the missing queue and may hand out a2 before
+    // a1 comes back (a known gap in order, noted on the FIFO issue); nothing
+    // is lost and a1 is first again afterwards.
+    await receive(e, q, { max: 1 });
+    const counts = await e.getQueueAttributes(q, [
+      'ApproximateNumberOfMessages',
+    ]);
+    expect(counts.ApproximateNumberOfMessages).toBe('2');
+    await e.setQueueAttributes(q, { RedrivePolicy: '' });
+    const again = await receive(e, q);
+    expect(bodies(again)).toEqual(['a1', 'a2']);
+    expect(await e.getQueueStats(q)).not.toHaveProperty('moved_to_dlq');
+  });
+
   test('a FIFO dead-letter queue starts the retention period anew', async () => {
     const { e, q, dlq, clock } = await withFifoDeadLetters(60);
     await send(e, q, 'a', 'old');

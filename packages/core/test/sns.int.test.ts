@@ -102,6 +102,12 @@ describe('topics', () => {
     await e.topics.deleteTopic(arn);
     await e.topics.deleteTopic(arn);
     await expectSluiceError(e.topics.getTopicAttributes(arn), 'NotFound');
+    // A write to a deleted topic does not bring it back.
+    await expectSluiceError(
+      e.topics.setTopicAttributes(arn, 'DisplayName', 'Ghost'),
+      'NotFound',
+    );
+    await expectSluiceError(e.topics.getTopicAttributes(arn), 'NotFound');
     expect((await e.topics.listTopics()).items).not.toContain(arn);
   });
 

@@ -3,7 +3,12 @@ import { entryFailure, validateBatchEntries } from '../batch-validation';
 import type { EngineContext } from '../context';
 import { SluiceError } from '../errors';
 import type { BatchResult, MessageAttributeValue } from '../message-types';
-import { firstInvalidCharacter } from '../message-validation';
+import {
+  ATTRIBUTE_NAME,
+  NUMBER,
+  firstInvalidCharacter,
+  messageSize,
+} from '../message-validation';
 import { okFields, replyStatus } from '../script-reply';
 import type { PublishedRecord, SnsAttributes } from './published-record';
 import { topicNameOf, topicNotFound } from './topic-names';
@@ -12,8 +17,6 @@ import { keysOf } from './topics';
 /** SNS's message size limit: body and attributes together. */
 const MAX_MESSAGE_BYTES = 262_144;
 const MAX_ATTRIBUTES = 10;
-const ATTRIBUTE_NAME = /^[A-Za-z0-9_.-]{1,256}$/;
-const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 /** Subjects are printable ASCII on one line. */
 const SUBJECT = /^[\x20-\x7e]{1,99}$/;
 
@@ -84,17 +87,6 @@ function isJsonArray(text: string): boolean {
   }
 }
 
-function attributesSize(attributes: SnsAttributes): number {
-  let size = 0;
-  for (const [name, value] of Object.entries(attributes)) {
-    size +=
-      Buffer.byteLength(name) +
-      Buffer.byteLength(value.dataType) +
-      (value.binaryValue?.length ?? Buffer.byteLength(value.stringValue ?? ''));
-  }
-  return size;
-}
-
 /** Checks a message the SNS way and turns it into the record the log keeps. */
 function prepare(ctx: EngineContext, input: PublishInput): PublishedRecord {
   const message = input.message;
@@ -120,7 +112,7 @@ function prepare(ctx: EngineContext, input: PublishInput): PublishedRecord {
   for (const [name, value] of Object.entries(attributes)) {
     validateAttribute(name, value);
   }
-  const size = Buffer.byteLength(message) + attributesSize(attributes);
+  const size = messageSize(message, attributes);
   if (size > MAX_MESSAGE_BYTES) {
     throw invalid(
       'Message Too Long',
@@ -171,10 +163,9 @@ function validateStructure(structure: string, message: string): void {
 
 async function record(
   ctx: EngineContext,
-  arn: string,
+  topic: string,
   records: readonly PublishedRecord[],
 ): Promise<void> {
-  const topic = topicNameOf(ctx.scope, arn);
   const k = keysOf(ctx, topic);
   const reply = await ctx.scripts.run(
     'publishMessages',
@@ -192,9 +183,9 @@ export async function publish(
   arn: string,
   input: PublishInput,
 ): Promise<Published> {
-  topicNameOf(ctx.scope, arn);
+  const topic = topicNameOf(ctx.scope, arn);
   const published = prepare(ctx, input);
-  await record(ctx, arn, [published]);
+  await record(ctx, topic, [published]);
   return { messageId: published.id };
 }
 
@@ -207,13 +198,10 @@ export async function publishBatch(
   arn: string,
   entries: readonly PublishBatchEntry[],
 ): Promise<BatchResult<Published>> {
-  topicNameOf(ctx.scope, arn);
+  const topic = topicNameOf(ctx.scope, arn);
   validateBatchEntries(entries, 'PublishBatchRequestEntries');
   const total = entries.reduce(
-    (sum, e) =>
-      sum +
-      Buffer.byteLength(e.message ?? '') +
-      attributesSize(e.messageAttributes ?? {}),
+    (sum, e) => sum + messageSize(e.message ?? '', e.messageAttributes),
     0,
   );
   if (total > MAX_MESSAGE_BYTES) {
@@ -234,7 +222,7 @@ export async function publishBatch(
   if (prepared.length > 0) {
     await record(
       ctx,
-      arn,
+      topic,
       prepared.map((p) => p.record),
     );
   }

@@ -85,9 +85,9 @@ async function editPolicy(
       return;
     }
     const reply = await ctx.scripts.run(
-      'replaceTopicPolicy',
+      'setTopicAttribute',
       [meta],
-      [stored ?? '', JSON.stringify(next)],
+      ['Policy', JSON.stringify(next), 'if', stored ?? ''],
     );
     const status = replyStatus(reply);
     if (status === 'missing') {

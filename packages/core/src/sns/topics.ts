@@ -166,11 +166,14 @@ export async function setTopicAttributes(
   name: string,
   value: string,
 ): Promise<void> {
-  const topic = await requireTopic(ctx, arn);
-  const [valid] = Object.entries(
-    validateTopicAttributes({ [name]: value }, 'set'),
+  const topic = topicNameOf(ctx.scope, arn);
+  validateTopicAttributes({ [name]: value }, 'set');
+  const reply = await ctx.scripts.run(
+    'setTopicAttribute',
+    [keysOf(ctx, topic).meta],
+    [name, value, 'always'],
   );
-  if (valid) {
-    await ctx.redis.hset(keysOf(ctx, topic).meta, valid[0], valid[1]);
+  if (replyStatus(reply) === 'missing') {
+    throw topicNotFound();
   }
 }
