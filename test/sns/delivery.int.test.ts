@@ -109,6 +109,11 @@ describe('Publish', () => {
       Timestamp: expect.stringMatching(
         /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/,
       ),
+      SignatureVersion: '1',
+      Signature: expect.stringMatching(/^[A-Za-z0-9+/]{342}==$/),
+      SigningCertURL: expect.stringMatching(
+        /\/SimpleNotificationService-[0-9a-f]{32}\.pem$/,
+      ),
       UnsubscribeURL: `${broker.endpoint}/?Action=Unsubscribe&SubscriptionArn=${encodeURIComponent(queue.subscriptionArn)}`,
       MessageAttributes: {
         colour: { Type: 'String', Value: 'blue' },

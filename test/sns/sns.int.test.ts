@@ -1,6 +1,5 @@
 import {
   AddPermissionCommand,
-  ConfirmSubscriptionCommand,
   CreateTopicCommand,
   DeleteTopicCommand,
   GetSubscriptionAttributesCommand,
@@ -340,19 +339,19 @@ describe('subscriptions', () => {
           Endpoint: 'a@example.com',
         }),
       invalidParameter(
-        /^Invalid parameter: Protocol Reason: Sluice delivers to sqs .* email needs an AWS service/,
+        /^Invalid parameter: Protocol Reason: Sluice delivers to sqs, http and https endpoints; email needs an AWS service/,
       ),
     ],
     [
-      'http (not yet)',
+      'a protocol SNS does not have',
       (topic: string) =>
         new SubscribeCommand({
           TopicArn: topic,
-          Protocol: 'http',
-          Endpoint: 'http://example.com/',
+          Protocol: 'carrier-pigeon',
+          Endpoint: 'loft 7',
         }),
       invalidParameter(
-        'Invalid parameter: Protocol Reason: http subscriptions are not supported by this Sluice version yet',
+        'Invalid parameter: Amazon SNS does not support this protocol string: carrier-pigeon',
       ),
     ],
     [
@@ -648,20 +647,133 @@ describe('permissions', () => {
   });
 });
 
-describe('actions the engine has nothing for yet', () => {
-  test('ConfirmSubscription is refused as not supported yet', async () => {
+describe('DeliveryPolicy', () => {
+  const retryPolicy = {
+    minDelayTarget: 5,
+    maxDelayTarget: 60,
+    numRetries: 8,
+    backoffFunction: 'exponential',
+  };
+  const attributesOf = async (TopicArn: string) =>
+    (await sns.send(new GetTopicAttributesCommand({ TopicArn }))).Attributes!;
+
+  test('topics report an EffectiveDeliveryPolicy, with defaults filled in', async () => {
+    const TopicArn = await createTopic();
+    expect(
+      JSON.parse((await attributesOf(TopicArn)).EffectiveDeliveryPolicy!),
+    ).toEqual({
+      http: {
+        defaultHealthyRetryPolicy: {
+          minDelayTarget: 20,
+          maxDelayTarget: 20,
+          numRetries: 3,
+          numMaxDelayRetries: 0,
+          numNoDelayRetries: 0,
+          numMinDelayRetries: 0,
+          backoffFunction: 'linear',
+        },
+        disableSubscriptionOverrides: false,
+        defaultRequestPolicy: {
+          headerContentType: 'text/plain; charset=UTF-8',
+        },
+      },
+    });
+
+    const DeliveryPolicy = JSON.stringify({
+      http: {
+        defaultHealthyRetryPolicy: retryPolicy,
+        disableSubscriptionOverrides: true,
+      },
+    });
+    await sns.send(
+      new SetTopicAttributesCommand({
+        TopicArn,
+        AttributeName: 'DeliveryPolicy',
+        AttributeValue: DeliveryPolicy,
+      }),
+    );
+    const attributes = await attributesOf(TopicArn);
+    expect(attributes.DeliveryPolicy).toBe(DeliveryPolicy);
+    expect(JSON.parse(attributes.EffectiveDeliveryPolicy!)).toEqual({
+      http: {
+        defaultHealthyRetryPolicy: {
+          ...retryPolicy,
+          numMaxDelayRetries: 0,
+          numNoDelayRetries: 0,
+          numMinDelayRetries: 0,
+        },
+        disableSubscriptionOverrides: true,
+        defaultRequestPolicy: {
+          headerContentType: 'text/plain; charset=UTF-8',
+        },
+      },
+    });
+  });
+
+  test('SetTopicAttributes and CreateTopic refuse a policy out of bounds', async () => {
+    const tooMany = JSON.stringify({
+      http: { defaultHealthyRetryPolicy: { ...retryPolicy, numRetries: 101 } },
+    });
+    const reason =
+      'DeliveryPolicy: http.defaultHealthyRetryPolicy.numRetries must be less than or equal to 100';
     expect(
       await refused(
-        new ConfirmSubscriptionCommand({
-          TopicArn: topicArn('t'),
-          Token: 'token',
+        new SetTopicAttributesCommand({
+          TopicArn: await createTopic(),
+          AttributeName: 'DeliveryPolicy',
+          AttributeValue: tooMany,
         }),
       ),
-    ).toMatchObject({
-      code: 'InvalidAction',
-      status: 400,
-      message:
-        'The SNS action ConfirmSubscription is not supported by this Sluice version yet.',
-    });
+    ).toMatchObject(invalidParameter(`Invalid parameter: ${reason}`));
+    expect(
+      await refused(
+        new CreateTopicCommand({
+          Name: uniqueName('t'),
+          Attributes: { DeliveryPolicy: tooMany },
+        }),
+      ),
+    ).toMatchObject(
+      invalidParameter(`Invalid parameter: Attributes Reason: ${reason}`),
+    );
+  });
+
+  test('subscriptions validate theirs whatever the protocol, as SNS does', async () => {
+    const topic = await createTopic();
+    const missing = '{"healthyRetryPolicy":{"numRetries":5}}';
+    const reason =
+      'DeliveryPolicy: healthyRetryPolicy.minDelayTarget must be specified';
+    expect(
+      await refused(
+        new SubscribeCommand({
+          TopicArn: topic,
+          Protocol: 'sqs',
+          Endpoint: queueArn(uniqueName('q')),
+          Attributes: { DeliveryPolicy: missing },
+        }),
+      ),
+    ).toMatchObject(
+      invalidParameter(`Invalid parameter: Attributes Reason: ${reason}`),
+    );
+
+    const SubscriptionArn = await subscribeQueue(topic);
+    const set = (AttributeValue: string) =>
+      sns.send(
+        new SetSubscriptionAttributesCommand({
+          SubscriptionArn,
+          AttributeName: 'DeliveryPolicy',
+          AttributeValue,
+        }),
+      );
+    expect(await snsError(set(missing))).toMatchObject(
+      invalidParameter(`Invalid parameter: ${reason}`),
+    );
+    const valid = JSON.stringify({ healthyRetryPolicy: retryPolicy });
+    await set(valid);
+    const { Attributes } = await sns.send(
+      new GetSubscriptionAttributesCommand({ SubscriptionArn }),
+    );
+    expect(Attributes?.DeliveryPolicy).toBe(valid);
+    // SNS reports an effective policy for HTTP/S subscriptions only
+    expect(Attributes?.EffectiveDeliveryPolicy).toBeUndefined();
   });
 });

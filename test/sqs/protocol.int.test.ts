@@ -59,7 +59,6 @@ describe('Query protocol details', () => {
   test.each([
     ['Action=Explode&Version=2012-11-05', 'InvalidAction'],
     ['Version=2012-11-05', 'InvalidAction'],
-    ['Action=ConfirmSubscription&Version=2010-03-31', 'InvalidAction'],
     ['Action=CreateQueue&Version=2012-11-05', 'MissingParameter'],
     [
       'Action=ReceiveMessage&Version=2012-11-05&QueueUrl=not%20a%20url',
@@ -78,10 +77,6 @@ describe('Query protocol details', () => {
   });
 
   test.each([
-    [
-      'Action=ConfirmSubscription&Version=2010-03-31',
-      'The SNS action ConfirmSubscription is not supported by this Sluice version yet.',
-    ],
     [
       'Action=Explode&Version=2010-03-31',
       'The action Explode is not valid for this endpoint.',

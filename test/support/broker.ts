@@ -6,7 +6,11 @@ import * as v3 from '@aws-sdk/client-sqs';
 import AWS from 'aws-sdk';
 import pino from 'pino';
 import { QueueEngine, type EngineOptions } from '../../packages/core/src';
-import { createApp } from '../../packages/broker/src';
+import {
+  createApp,
+  startSnsDelivery,
+  type SnsDelivery,
+} from '../../packages/broker/src';
 import { startRedis } from './redis';
 
 /**
@@ -133,7 +137,9 @@ export function useBroker(engineOptions: Partial<EngineOptions> = {}) {
   let redis: Awaited<ReturnType<typeof startRedis>> | undefined;
   let server: Server | undefined;
   let engine: QueueEngine | undefined;
+  let delivery: SnsDelivery | undefined;
   let endpoint = '';
+  const logger = pino({ level: 'silent' });
   const stop = new AbortController();
   const clients: { destroy(): void }[] = [];
   beforeAll(async () => {
@@ -146,7 +152,7 @@ export function useBroker(engineOptions: Partial<EngineOptions> = {}) {
     });
     const app = createApp({
       engine,
-      logger: pino({ level: 'silent' }),
+      logger,
       stopSignal: stop.signal,
       config: { maxBodyBytes: 10 * 1024 * 1024 },
     });
@@ -155,10 +161,7 @@ export function useBroker(engineOptions: Partial<EngineOptions> = {}) {
       server!.listen(0, '127.0.0.1', resolve),
     );
     endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    engine.topics.startDelivery({
-      consumer: randomUUID(),
-      publicUrl: endpoint,
-    });
+    delivery = startSnsDelivery(engine, endpoint, logger);
   });
   afterAll(async () => {
     for (const client of clients.splice(0)) {
@@ -169,6 +172,7 @@ export function useBroker(engineOptions: Partial<EngineOptions> = {}) {
       server?.close(resolve);
       server?.closeAllConnections();
     });
+    await delivery?.close();
     await engine?.close();
     await redis?.stop();
   });

@@ -15,6 +15,11 @@ export interface ActionContext {
    * Made on first use, as only ReceiveMessage waits.
    */
   readonly signal: AbortSignal;
+  /**
+   * The request carries a SigV4 signature (header or presigned query), as
+   * API calls do; a browser following a link (a SubscribeURL) sends none.
+   */
+  readonly signed: boolean;
 }
 
 export type Input = Readonly<Record<string, Decoded>>;

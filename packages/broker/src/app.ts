@@ -11,6 +11,7 @@ import { QueueUrls } from './queue-urls';
 import { readBody } from './request-body';
 import { isRedisUnavailable } from './redis-errors';
 import { routeAction } from './route';
+import { signingCertificateRouter } from './sns/signing-certificate';
 import { toRenderedError } from './wire-errors';
 
 export interface AppConfig {
@@ -87,6 +88,8 @@ export function createApp(options: AppOptions): Express {
     }
   });
 
+  app.use(signingCertificateRouter(engine, logger));
+
   app.use(async (req: Request, res: Response) => {
     const requestId = randomUUID();
     res.set('x-amzn-RequestId', requestId);
@@ -122,6 +125,9 @@ export function createApp(options: AppOptions): Express {
           signal ??= signalFor(res);
           return signal;
         },
+        signed:
+          req.get('authorization') !== undefined ||
+          typeof req.query['X-Amz-Signature'] === 'string',
       };
       const output = await action.handle(ctx, input);
       sendResult(res, wire, action, output, requestId);

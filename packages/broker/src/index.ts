@@ -5,3 +5,4 @@ export { BROKER_ERROR_CODES, SNS_ERROR_CODES, type ErrorCode } from './errors';
 export { WIRE_ERRORS } from './wire-errors';
 export { loadConfig, type BrokerConfig } from './config';
 export { startBroker, type RunningBroker } from './server';
+export { startSnsDelivery, type SnsDelivery } from './sns/delivery';

@@ -1,7 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import type { Logger } from 'pino';
 import {
@@ -12,6 +10,7 @@ import {
 } from '@sluice/core';
 import { createApp } from './app';
 import type { BrokerConfig, QueueDeclaration } from './config';
+import { startSnsDelivery } from './sns/delivery';
 
 export interface RunningBroker {
   /** http://host:port the broker listens on */
@@ -90,33 +89,6 @@ function closeServer(server: Server, graceMs: number): Promise<void> {
   });
 }
 
-/**
- * Runs this process's SNS delivery worker. Its consumer name is unique per
- * process, so a broker that dies leaves its pending deliveries to be claimed
- * by the next one that runs.
- */
-function startSnsDelivery(
-  engine: QueueEngine,
-  publicUrl: string,
-  logger: Logger,
-): void {
-  const consumer = `${hostname()}-${process.pid}-${randomUUID()}`;
-  let lastError: string | undefined;
-  engine.topics.startDelivery({
-    consumer,
-    publicUrl,
-    onError: (error) => {
-      // The worker retries every 200 ms: one line per distinct failure.
-      const message = String(error);
-      if (message !== lastError) {
-        logger.warn({ err: error }, 'SNS delivery failed; retrying');
-      }
-      lastError = message;
-    },
-  });
-  logger.info({ consumer }, 'SNS delivery worker started');
-}
-
 /** The composition root: Redis (given or managed), engine, app, listening socket. */
 export async function startBroker(
   config: BrokerConfig,
@@ -177,7 +149,11 @@ export async function startBroker(
     const host =
       address.family === 'IPv6' ? `[${address.address}]` : address.address;
     const url = `http://${host}:${address.port}`;
-    startSnsDelivery(engine, config.publicBaseUrl ?? url, logger);
+    const delivery = startSnsDelivery(
+      engine,
+      config.publicBaseUrl ?? url,
+      logger,
+    );
     return {
       url,
       redisUrl,
@@ -186,6 +162,7 @@ export async function startBroker(
         stop.abort();
         const closed = closeServer(server, 10_000);
         await closed;
+        await delivery.close();
         await engine.close();
         await managed?.stop();
       },

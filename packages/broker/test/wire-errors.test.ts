@@ -2,6 +2,7 @@ import { SluiceError } from '@sluice/core';
 import { BrokerError } from '../src/errors';
 import type { Detected } from '../src/protocol/detect';
 import { routeAction } from '../src/route';
+import { SNS_OPERATIONS } from '../src/sns/operations';
 import { toRenderedError } from '../src/wire-errors';
 import { refusal } from './refusal';
 
@@ -59,12 +60,13 @@ describe('routeAction', () => {
     },
   );
 
+  test('serves every operation of the SNS model', () => {
+    for (const name of SNS_OPERATIONS.keys()) {
+      expect(routeAction(query('sns', name)).name).toBe(name);
+    }
+  });
+
   test.each([
-    [
-      'sns',
-      'ConfirmSubscription',
-      'The SNS action ConfirmSubscription is not supported',
-    ],
     ['sns', 'Explode', 'The action Explode is not valid for this endpoint.'],
     ['sqs', 'ListTopics', 'The action ListTopics is not valid'],
     ['sns', '', 'The request must contain the parameter Action.'],

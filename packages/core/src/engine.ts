@@ -122,6 +122,11 @@ export class QueueEngine {
     return this.ctx.scope;
   }
 
+  /** What every key of this engine starts with. */
+  get keyPrefix(): string {
+    return this.ctx.prefix;
+  }
+
   /** The connection the engine runs its commands on. */
   get redis(): Redis {
     return this.ctx.redis;

@@ -28,7 +28,18 @@ export {
   type RedisServerOptions,
 } from './redis-server';
 export type { TopicEngine } from './sns/topic-engine';
-export type { SubscribeInput, SubscriptionSummary } from './sns/subscriptions';
+export type {
+  SubscribeInput,
+  Subscribed,
+  SubscriptionSummary,
+} from './sns/subscriptions';
 export type { PublishInput, PublishBatchEntry, Published } from './sns/publish';
 export type { SnsAttributes } from './sns/published-record';
 export type { FanoutOptions } from './sns/fanout';
+export type {
+  PushMessage,
+  PushMessageType,
+  PushOutcome,
+  PushPolicy,
+  PushTransport,
+} from './sns/push';

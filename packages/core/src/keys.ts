@@ -56,6 +56,9 @@ export interface GlobalKeys {
   readonly topics: string;
   /** pub/sub channel (not a key): a topic's log has new messages */
   readonly snsWake: string;
+  /** string, JSON `{key, certificate}` (PEMs): the SNS message signing key
+   * and its self-signed certificate, shared by every broker process */
+  readonly snsSigning: string;
 }
 
 /** An SNS topic's keys, all under the hash tag `{t:<name>}`. */
@@ -70,6 +73,10 @@ export interface TopicKeys {
   readonly log: string;
   /** hash: counter name -> integer (`published`, `<outcome>:<protocol>`) */
   readonly stats: string;
+  /** string with a TTL: a confirmation token's subscription id (JSON) */
+  readonly confirmation: (token: string) => string;
+  /** string with a TTL: HTTP deliveries to a subscription in one second */
+  readonly throttle: (subscription: string, second: number) => string;
 }
 
 export function topicKeys(prefix: string, name: string): TopicKeys {
@@ -80,6 +87,9 @@ export function topicKeys(prefix: string, name: string): TopicKeys {
     subscriptions: `${base}subscriptions`,
     log: `${base}log`,
     stats: `${base}stats`,
+    confirmation: (token) => `${base}confirmation:${token}`,
+    throttle: (subscription, second) =>
+      `${base}throttle:${subscription}:${second}`,
   };
 }
 
@@ -114,6 +124,7 @@ export function globalKeys(prefix: string): GlobalKeys {
     queues: `${prefix}:queues`,
     topics: `${prefix}:topics`,
     snsWake: `${prefix}:sns-wake`,
+    snsSigning: `${prefix}:sns-signing`,
   };
 }
 

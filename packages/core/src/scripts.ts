@@ -35,6 +35,7 @@ export const SCRIPT_NAMES = [
   'publishMessages',
   'subscribe',
   'updateSubscription',
+  'confirmSubscription',
   'setTopicAttribute',
 ] as const;
 

@@ -60,7 +60,7 @@ async function subscribedQueue(
 ) {
   const queue = queueName();
   await e.createQueue(queue);
-  const subscriptionArn = await e.topics.subscribe(topicArn, {
+  const { subscriptionArn } = await e.topics.subscribe(topicArn, {
     protocol: 'sqs',
     endpoint: e.queueArn(queue),
     attributes,
@@ -192,7 +192,7 @@ describe('subscriptions', () => {
         protocol: 'sqs',
         endpoint: e.queueArn(queue),
       }),
-    ).toBe(subscriptionArn);
+    ).toEqual({ subscriptionArn, pendingConfirmation: false });
     await e.topics.setSubscriptionAttributes(
       subscriptionArn,
       'RawMessageDelivery',
@@ -282,6 +282,11 @@ describe('fan-out to queues', () => {
       Subject: 'greeting',
       Message: 'hello',
       Timestamp: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+      SignatureVersion: '1',
+      Signature: expect.stringMatching(/^[A-Za-z0-9+/]{342}==$/),
+      SigningCertURL: expect.stringMatching(
+        /^http:\/\/sluice\.test:9324\/SimpleNotificationService-[0-9a-f]{32}\.pem$/,
+      ),
       UnsubscribeURL: `${PUBLIC_URL}/?Action=Unsubscribe&SubscriptionArn=${encodeURIComponent(enveloped.subscriptionArn)}`,
       MessageAttributes: {
         colour: { Type: 'String', Value: 'blue' },

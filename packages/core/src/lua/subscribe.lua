@@ -1,20 +1,46 @@
 -- Adds a subscription unless the topic has one with the same protocol and
--- endpoint, which SNS answers with instead (when its attributes agree).
+-- endpoint, which SNS answers with instead (when its attributes agree). A
+-- pending subscription whose confirmation time has passed no longer counts:
+-- it is replaced. When the subscription (new or existing) awaits
+-- confirmation, a confirmation token is stored for it.
 -- KEYS[1] meta  KEYS[2] subscriptions
+-- KEYS[3] confirmation token key (unused when ARGV[5] is "")
 -- ARGV[1] new subscription id
 -- ARGV[2] protocol
 -- ARGV[3] endpoint
 -- ARGV[4] the new subscription's record (JSON)
+-- ARGV[5] confirmation token JSON ("" when the protocol needs none)
+-- ARGV[6] ms the token lives
+-- ARGV[7] now (ms)
 -- Returns {"created", id} | {"exists", id, record} | {"NotFound"}
 if redis.call('EXISTS', KEYS[1]) == 0 then
   return {'NotFound'}
 end
+local function remember(id)
+  if ARGV[5] == '' then
+    return
+  end
+  local token = cjson.decode(ARGV[5])
+  token.id = id
+  token.created = redis.call('HGET', KEYS[1], 'created')
+  redis.call('SET', KEYS[3], cjson.encode(token), 'PX', ARGV[6])
+end
+local now = tonumber(ARGV[7])
 local all = redis.call('HGETALL', KEYS[2])
 for i = 1, #all, 2 do
   local record = cjson.decode(all[i + 1])
   if record.protocol == ARGV[2] and record.endpoint == ARGV[3] then
-    return {'exists', all[i], all[i + 1]}
+    local lapsed = record.pendingConfirmation and record.confirmBy
+      and tonumber(record.confirmBy) <= now
+    if not lapsed then
+      if record.pendingConfirmation then
+        remember(all[i])
+      end
+      return {'exists', all[i], all[i + 1]}
+    end
+    redis.call('HDEL', KEYS[2], all[i])
   end
 end
 redis.call('HSET', KEYS[2], ARGV[1], ARGV[4])
+remember(ARGV[1])
 return {'created', ARGV[1]}

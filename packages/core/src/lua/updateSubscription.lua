@@ -5,14 +5,14 @@
 -- ARGV[2] "set" or "delete"
 -- ARGV[3] attribute name ("set")
 -- ARGV[4] value ("set")
--- Returns {"ok"} | {"NotFound"}
+-- Returns {"ok"} | {"ok", deleted record} | {"NotFound"}
 local raw = redis.call('HGET', KEYS[1], ARGV[1])
 if not raw then
   return {'NotFound'}
 end
 if ARGV[2] == 'delete' then
   redis.call('HDEL', KEYS[1], ARGV[1])
-  return {'ok'}
+  return {'ok', raw}
 end
 local record = cjson.decode(raw)
 if ARGV[4] == '' then

@@ -1,10 +1,9 @@
 import type { PublishedRecord } from './published-record';
+import { signatureFields, type SignatureFields, type Signer } from './signing';
 
 /**
- * What an `sqs` subscription receives: SNS's JSON envelope, or with
- * RawMessageDelivery the message itself. Signatures (SignatureVersion,
- * Signature, SigningCertURL) come with the broker's signing key, in the HTTP
- * delivery step of the SNS issue; until then the envelope carries none.
+ * What an `sqs` subscription receives: SNS's JSON envelope, signed with the
+ * broker's signing key, or with RawMessageDelivery the message itself.
  */
 export interface EnvelopeContext {
   readonly topicArn: string;
@@ -23,19 +22,45 @@ export function bodyFor(record: PublishedRecord, protocol: string): string {
   return typeof body === 'string' ? body : JSON.stringify(body);
 }
 
+/** A notification's fields up to its signature, in SNS's order. */
+function notificationFields(
+  record: PublishedRecord,
+  body: string,
+  topicArn: string,
+) {
+  return {
+    Type: 'Notification',
+    MessageId: record.id,
+    TopicArn: topicArn,
+    ...(record.subject !== undefined && { Subject: record.subject }),
+    Message: body,
+    Timestamp: new Date(record.at).toISOString(),
+  };
+}
+
+/**
+ * The signature of a notification: it covers no subscription's field, so
+ * one serves every subscription that gets the same body.
+ */
+export function notificationSignature(
+  record: PublishedRecord,
+  body: string,
+  topicArn: string,
+  signer: Signer,
+): SignatureFields {
+  return signatureFields(notificationFields(record, body, topicArn), signer);
+}
+
 export function notificationEnvelope(
   record: PublishedRecord,
   body: string,
   context: EnvelopeContext,
+  signature: SignatureFields,
 ): string {
   const attributes = Object.entries(record.attributes ?? {});
   return JSON.stringify({
-    Type: 'Notification',
-    MessageId: record.id,
-    TopicArn: context.topicArn,
-    ...(record.subject !== undefined && { Subject: record.subject }),
-    Message: body,
-    Timestamp: new Date(record.at).toISOString(),
+    ...notificationFields(record, body, context.topicArn),
+    ...signature,
     UnsubscribeURL: `${context.publicUrl}/?Action=Unsubscribe&SubscriptionArn=${encodeURIComponent(context.subscriptionArn)}`,
     ...(attributes.length > 0 && {
       MessageAttributes: Object.fromEntries(

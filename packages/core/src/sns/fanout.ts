@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { queueNameFromArn } from '../arn';
 import type { EngineContext } from '../context';
@@ -11,7 +10,14 @@ import {
   prepare,
   type PreparedMessage,
 } from '../send';
-import { bodyFor, notificationEnvelope } from './envelope';
+import { needsConfirmation, type PushContext } from './confirmations';
+import { deadLetter, withNewId } from './dead-letter';
+import {
+  bodyFor,
+  notificationEnvelope,
+  notificationSignature,
+  type EnvelopeContext,
+} from './envelope';
 import {
   matchesFilterPolicy,
   parseFilterPolicy,
@@ -19,9 +25,12 @@ import {
   type FilterPolicyScope,
 } from './filter-policy';
 import { attributesOf, type PublishedRecord } from './published-record';
+import { notificationPush } from './push-messages';
+import type { SignatureFields } from './signing';
 import type { SubscriptionRecord } from './subscription-record';
 import { deliverableSubscriptions } from './subscriptions';
 import { subscriptionArn, topicArn } from './topic-names';
+import { topicSigner } from './topic-signer';
 import { keysOf } from './topics';
 
 export interface FanoutOptions {
@@ -33,6 +42,8 @@ export interface FanoutOptions {
   readonly claimAfterMs?: number;
   /** told of delivery failures that will be retried */
   readonly onError?: (error: unknown) => void;
+  /** how http/https subscriptions are reached; without it they are not */
+  readonly push?: PushContext;
 }
 
 const GROUP = 'fanout';
@@ -40,6 +51,13 @@ const BLOCK_MS = 500;
 const BATCH = 100;
 
 type Outcome = 'delivered' | 'filtered' | 'failed';
+
+/** A notification's signature for a body a protocol gets. */
+type NotificationSigner = (
+  record: PublishedRecord,
+  protocol: string,
+  body: string,
+) => SignatureFields;
 
 /**
  * Delivers what topics' logs record to their subscriptions. Every broker
@@ -151,6 +169,7 @@ export class FanoutWorker {
       return raw === undefined ? [] : [JSON.parse(raw) as PublishedRecord];
     });
     const subscriptions = await deliverableSubscriptions(this.ctx, topic);
+    const sign = await this.notificationSigner(topic);
     const counts = new Map<string, number>();
     const rawMessages = new Map<string, PreparedMessage | undefined>();
     const count = (outcome: Outcome, protocol: string, n: number) => {
@@ -169,9 +188,12 @@ export class FanoutWorker {
           subscription,
           wanted,
           rawMessages,
+          sign,
         );
-        count('delivered', protocol, delivered);
-        count('failed', protocol, wanted.length - delivered);
+        if (delivered !== undefined) {
+          count('delivered', protocol, delivered);
+          count('failed', protocol, wanted.length - delivered);
+        }
       }),
     );
     const k = keysOf(this.ctx, topic);
@@ -186,6 +208,20 @@ export class FanoutWorker {
       .xack(k.log, GROUP, ...ids)
       .xdel(k.log, ...ids)
       .exec();
+  }
+
+  /**
+   * Signs each message once per read and protocol, however many
+   * subscriptions get it: the signature covers no subscription's field.
+   */
+  private async notificationSigner(topic: string): Promise<NotificationSigner> {
+    const arn = topicArn(this.ctx.scope, topic);
+    const signer = await topicSigner(this.ctx, topic, this.options.publicUrl);
+    const signatures = new Map<string, SignatureFields>();
+    return (record, protocol, body) =>
+      cached(signatures, `${record.id}\n${protocol}`, () =>
+        notificationSignature(record, body, arn, signer),
+      );
   }
 
   /** Whether the subscription's filter policy lets the message through. */
@@ -223,26 +259,36 @@ export class FanoutWorker {
     return policy;
   }
 
-  /** Sends messages to one subscription; returns how many it delivered. */
+  /** What envelopes for one subscription carry besides the message. */
+  private envelopeContext(topic: string, id: string): EnvelopeContext {
+    return {
+      topicArn: topicArn(this.ctx.scope, topic),
+      subscriptionArn: subscriptionArn(this.ctx.scope, { topic, id }),
+      publicUrl: this.options.publicUrl,
+    };
+  }
+
+  /**
+   * Sends messages to one subscription; returns how many it delivered, or
+   * undefined for http/https subscriptions, whose transport reports each
+   * outcome when it knows it.
+   */
   private async deliverAll(
     topic: string,
     subscription: { id: string; record: SubscriptionRecord },
     records: readonly PublishedRecord[],
     rawMessages: Map<string, PreparedMessage | undefined>,
-  ): Promise<number> {
+    sign: NotificationSigner,
+  ): Promise<number | undefined> {
     const { attributes, protocol, endpoint } = subscription.record;
+    if (needsConfirmation(protocol)) {
+      return this.pushAll(topic, subscription, records, sign);
+    }
     if (records.length === 0 || protocol !== 'sqs') {
       return 0;
     }
     const raw = attributes.RawMessageDelivery === 'true';
-    const context = {
-      topicArn: topicArn(this.ctx.scope, topic),
-      subscriptionArn: subscriptionArn(this.ctx.scope, {
-        topic,
-        id: subscription.id,
-      }),
-      publicUrl: this.options.publicUrl,
-    };
+    const context = this.envelopeContext(topic, subscription.id);
     const messages = records.flatMap((record) => {
       const body = bodyFor(record, protocol);
       // A raw message is the same for every subscription: validated, hashed
@@ -251,7 +297,14 @@ export class FanoutWorker {
         ? cached(rawMessages, `${record.id}\n${protocol}`, () =>
             this.prepare({ body, messageAttributes: attributesOf(record) }),
           )
-        : this.prepare({ body: notificationEnvelope(record, body, context) });
+        : this.prepare({
+            body: notificationEnvelope(
+              record,
+              body,
+              context,
+              sign(record, protocol, body),
+            ),
+          });
       return prepared ? [withNewId(prepared)] : [];
     });
     let delivered = 0;
@@ -263,6 +316,52 @@ export class FanoutWorker {
       );
     }
     return delivered;
+  }
+
+  /**
+   * Hands messages for an http/https subscription to the push transport,
+   * which retries them on the subscription's delivery policy. Accepted
+   * there, they are durable, so the log entry can be acknowledged.
+   */
+  private async pushAll(
+    topic: string,
+    subscription: { id: string; record: SubscriptionRecord },
+    records: readonly PublishedRecord[],
+    sign: NotificationSigner,
+  ): Promise<number | undefined> {
+    const { push } = this.options;
+    if (!push) {
+      return 0;
+    }
+    if (records.length === 0) {
+      return undefined;
+    }
+    const { record } = subscription;
+    const context = this.envelopeContext(topic, subscription.id);
+    const target = {
+      ...context,
+      record,
+      policy: await push.policyFor(topic, record),
+    };
+    const raw = record.attributes.RawMessageDelivery === 'true';
+    await push.transport.push(
+      records.map((published) => {
+        const body = bodyFor(published, record.protocol);
+        return notificationPush(
+          target,
+          published,
+          raw
+            ? body
+            : notificationEnvelope(
+                published,
+                body,
+                context,
+                sign(published, record.protocol, body),
+              ),
+        );
+      }),
+    );
+    return undefined;
   }
 
   /** A message a queue would refuse whatever its state is not delivered. */
@@ -300,29 +399,8 @@ export class FanoutWorker {
         }
       }
     }
-    await this.deadLetter(refused, redrivePolicy);
+    await deadLetter(this.ctx, redrivePolicy, refused);
     return messages.length - refused.length;
-  }
-
-  private async deadLetter(
-    messages: readonly PreparedMessage[],
-    redrivePolicy: string | undefined,
-  ): Promise<void> {
-    const target = redrivePolicy
-      ? (JSON.parse(redrivePolicy) as { deadLetterTargetArn?: string })
-          .deadLetterTargetArn
-      : undefined;
-    const dlq = target && queueNameFromArn(this.ctx.scope, target);
-    if (!dlq || messages.length === 0) {
-      return;
-    }
-    await enqueue(this.ctx, dlq, messages.map(withNewId)).catch(
-      (error: unknown) => {
-        if (!isSluiceError(error)) {
-          throw error;
-        }
-      },
-    );
   }
 }
 
@@ -331,11 +409,6 @@ function cached<T>(map: Map<string, T>, key: string, make: () => T): T {
     map.set(key, make());
   }
   return map.get(key) as T;
-}
-
-function withNewId(message: PreparedMessage): PreparedMessage {
-  const id = randomUUID();
-  return { ...message, id, result: { ...message.result, messageId: id } };
 }
 
 /** SendMessageBatch's limits: ten entries and MAX_BATCH_BYTES in all. */

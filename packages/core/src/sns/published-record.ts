@@ -3,7 +3,8 @@ import type { MessageAttributeValue } from '../message-types';
 /** Message attributes as SNS models them (String, String.Array, Number, Binary). */
 export type SnsAttributes = Readonly<Record<string, MessageAttributeValue>>;
 
-interface WireAttribute {
+/** A message attribute as the topic's log keeps it (base64 for Binary). */
+export interface WireAttribute {
   readonly t: string;
   readonly s?: string;
   readonly b?: string;
@@ -22,8 +23,14 @@ export interface PublishedRecord {
 }
 
 export function attributesOf(record: PublishedRecord): SnsAttributes {
+  return attributesFromWire(record.attributes ?? {});
+}
+
+export function attributesFromWire(
+  attributes: Readonly<Record<string, WireAttribute>>,
+): SnsAttributes {
   return Object.fromEntries(
-    Object.entries(record.attributes ?? {}).map(([name, a]) => [
+    Object.entries(attributes).map(([name, a]) => [
       name,
       a.b !== undefined
         ? { dataType: a.t, binaryValue: Buffer.from(a.b, 'base64') }

@@ -5,8 +5,22 @@ import { SluiceError, isSluiceError } from '../errors';
 import type { Page } from '../queues';
 import { isFifoName } from '../queue-name';
 import { okFields, replyStatus } from '../script-reply';
+import {
+  CONFIRM_WITHIN_MS,
+  TOKEN_TTL_MS,
+  confirmUnsubscribe,
+  needsConfirmation,
+  sendConfirmation,
+  type PushContext,
+} from './confirmations';
+import {
+  effectiveSubscriptionDeliveryPolicyJson,
+  parseSubscriptionDeliveryPolicy,
+  resolveDeliveryPolicy,
+} from './delivery-policy';
 import { parseFilterPolicy } from './filter-policy';
-import type { SubscriptionRecord } from './subscription-record';
+import { newConfirmationToken } from './push-messages';
+import { hasLapsed, type SubscriptionRecord } from './subscription-record';
 import { isJsonObject } from './topic-attributes';
 import {
   subscriptionArn,
@@ -62,16 +76,22 @@ function validateEndpoint(
   if (UNSERVED_PROTOCOLS.includes(protocol)) {
     throw invalid(
       'Protocol',
-      `Sluice delivers to sqs (and, to come, http and https) endpoints; ${protocol} needs an AWS service and is not available here`,
+      `Sluice delivers to sqs, http and https endpoints; ${protocol} needs an AWS service and is not available here`,
     );
   }
-  if (protocol === 'http' || protocol === 'https') {
-    throw invalid(
-      'Protocol',
-      `${protocol} subscriptions are not supported by this Sluice version yet`,
-    );
+  if (needsConfirmation(protocol)) {
+    if (!endpoint?.startsWith(`${protocol}://`) || !URL.canParse(endpoint)) {
+      throw new SluiceError(
+        'InvalidParameter',
+        'Invalid parameter: Endpoint must match the specified protocol',
+      );
+    }
+    return endpoint;
   }
-  throw invalid('Protocol', `Unknown protocol ${protocol}`);
+  throw new SluiceError(
+    'InvalidParameter',
+    `Invalid parameter: Amazon SNS does not support this protocol string: ${protocol}`,
+  );
 }
 
 const BOOLEAN = (value: string) => value === 'true' || value === 'false';
@@ -124,8 +144,9 @@ function validateSubscriptionAttribute(
       return;
     }
     case 'DeliveryPolicy':
-      if (value !== '' && !isJsonObject(value)) {
-        throw invalid(name);
+      // validated whatever the protocol: SNS does so on sqs subscriptions too
+      if (value !== '') {
+        parseSubscriptionDeliveryPolicy(value);
       }
       return;
     case 'SubscriptionRoleArn':
@@ -144,15 +165,15 @@ function validateSubscriptionAttributes(
   }
 }
 
-const FILTER_POLICY_ERROR = 'Invalid parameter: FilterPolicy: ';
+const POLICY_ERROR = /^Invalid parameter: (FilterPolicy|DeliveryPolicy): /;
 
 /**
- * Subscribe reports a bad filter policy under its Attributes parameter
- * ("Invalid parameter: Attributes Reason: FilterPolicy: ..."), where
- * SetSubscriptionAttributes names FilterPolicy itself, as SNS does.
+ * Subscribe reports a bad filter or delivery policy under its Attributes
+ * parameter ("Invalid parameter: Attributes Reason: FilterPolicy: ..."), where
+ * SetSubscriptionAttributes names the policy itself, as SNS does.
  */
 function underAttributes(error: unknown): unknown {
-  if (!isSluiceError(error) || !error.message.startsWith(FILTER_POLICY_ERROR)) {
+  if (!isSluiceError(error) || !POLICY_ERROR.test(error.message)) {
     return error;
   }
   return new SluiceError(
@@ -167,12 +188,23 @@ export interface SubscribeInput {
   readonly attributes?: Readonly<Record<string, string>>;
 }
 
-/** Subscribe: the subscription's ARN (sqs subscriptions need no confirmation). */
+export interface Subscribed {
+  readonly subscriptionArn: string;
+  /** an http/https subscription waiting for its endpoint to confirm */
+  readonly pendingConfirmation: boolean;
+}
+
+/**
+ * Subscribe. An http/https subscription starts pending: its endpoint is sent
+ * a SubscriptionConfirmation (again each time it subscribes while pending),
+ * and nothing is delivered until it is confirmed.
+ */
 export async function subscribe(
   ctx: EngineContext,
   arn: string,
   input: SubscribeInput,
-): Promise<string> {
+  push: PushContext | undefined,
+): Promise<Subscribed> {
   const topic = await requireTopic(ctx, arn);
   const protocol = input.protocol.toLowerCase();
   const endpoint = validateEndpoint(ctx, protocol, input.endpoint);
@@ -182,27 +214,50 @@ export async function subscribe(
   } catch (error) {
     throw underAttributes(error);
   }
+  const pending = needsConfirmation(protocol);
+  if (pending && !push) {
+    throw invalid(
+      'Protocol',
+      `${protocol} subscriptions need a running broker to confirm them`,
+    );
+  }
+  const now = ctx.clock();
   const record: SubscriptionRecord = {
     protocol,
     endpoint,
     owner: ctx.scope.accountId,
-    pendingConfirmation: false,
+    pendingConfirmation: pending,
+    ...(pending && {
+      confirmBy: now + CONFIRM_WITHIN_MS,
+      confirmationWasAuthenticated: false,
+    }),
     attributes,
   };
+  const token = pending ? newConfirmationToken() : '';
   const k = keysOf(ctx, topic);
   const reply = await ctx.scripts.run(
     'subscribe',
-    [k.meta, k.subscriptions],
-    [randomUUID(), protocol, endpoint, JSON.stringify(record)],
+    [k.meta, k.subscriptions, k.confirmation(token)],
+    [
+      randomUUID(),
+      protocol,
+      endpoint,
+      JSON.stringify(record),
+      pending ? '{}' : '',
+      TOKEN_TTL_MS,
+      now,
+    ],
   );
   if (replyStatus(reply) === 'NotFound') {
     throw topicNotFound();
   }
   const [, id, existing] = reply as [string, string, string?];
+  const current = existing
+    ? (JSON.parse(existing) as SubscriptionRecord)
+    : record;
   if (existing !== undefined) {
-    const current = (JSON.parse(existing) as SubscriptionRecord).attributes;
     const differs = Object.entries(attributes).some(
-      ([name, value]) => (current[name] ?? '') !== value,
+      ([name, value]) => (current.attributes[name] ?? '') !== value,
     );
     if (differs) {
       throw invalid(
@@ -211,7 +266,20 @@ export async function subscribe(
       );
     }
   }
-  return subscriptionArn(ctx.scope, { topic, id });
+  if (current.pendingConfirmation && push) {
+    await sendConfirmation(
+      ctx,
+      push,
+      topic,
+      { id, record: current },
+      'SubscriptionConfirmation',
+      token,
+    );
+  }
+  return {
+    subscriptionArn: subscriptionArn(ctx.scope, { topic, id }),
+    pendingConfirmation: current.pendingConfirmation,
+  };
 }
 
 async function readSubscription(
@@ -222,15 +290,22 @@ async function readSubscription(
     keysOf(ctx, ref.topic).subscriptions,
     ref.id,
   );
-  if (raw === null) {
+  const record =
+    raw === null ? undefined : (JSON.parse(raw) as SubscriptionRecord);
+  if (!record || hasLapsed(record, ctx.clock())) {
     throw subscriptionNotFound();
   }
-  return JSON.parse(raw) as SubscriptionRecord;
+  return record;
 }
 
+/**
+ * Unsubscribe. A confirmed http/https endpoint is sent an
+ * UnsubscribeConfirmation whose SubscribeURL restores the subscription.
+ */
 export async function unsubscribe(
   ctx: EngineContext,
   arn: string,
+  push: PushContext | undefined,
 ): Promise<void> {
   const ref = subscriptionOf(ctx.scope, arn);
   const reply = await ctx.scripts.run(
@@ -241,6 +316,37 @@ export async function unsubscribe(
   if (replyStatus(reply) === 'NotFound') {
     throw subscriptionNotFound();
   }
+  const [, raw] = reply as [string, string];
+  const record = JSON.parse(raw) as SubscriptionRecord;
+  if (
+    push &&
+    needsConfirmation(record.protocol) &&
+    !record.pendingConfirmation
+  ) {
+    await confirmUnsubscribe(ctx, push, ref.topic, { id: ref.id, raw });
+  }
+}
+
+/** SNS reports an EffectiveDeliveryPolicy for HTTP/S subscriptions only. */
+async function effectiveDeliveryPolicy(
+  ctx: EngineContext,
+  topic: string,
+  record: SubscriptionRecord,
+): Promise<{ EffectiveDeliveryPolicy?: string }> {
+  if (record.protocol !== 'http' && record.protocol !== 'https') {
+    return {};
+  }
+  const topicPolicy = await ctx.redis.hget(
+    keysOf(ctx, topic).meta,
+    'DeliveryPolicy',
+  );
+  const policy = resolveDeliveryPolicy({
+    subscription: record.attributes.DeliveryPolicy,
+    topic: topicPolicy ?? undefined,
+  });
+  return {
+    EffectiveDeliveryPolicy: effectiveSubscriptionDeliveryPolicyJson(policy),
+  };
 }
 
 export async function getSubscriptionAttributes(
@@ -250,6 +356,7 @@ export async function getSubscriptionAttributes(
   const ref = subscriptionOf(ctx.scope, arn);
   const record = await readSubscription(ctx, ref);
   return {
+    ...(await effectiveDeliveryPolicy(ctx, ref.topic, record)),
     ...record.attributes,
     SubscriptionArn: arn,
     TopicArn: topicArn(ctx.scope, ref.topic),
@@ -257,7 +364,9 @@ export async function getSubscriptionAttributes(
     Protocol: record.protocol,
     Endpoint: record.endpoint,
     PendingConfirmation: String(record.pendingConfirmation),
-    ConfirmationWasAuthenticated: 'true',
+    ConfirmationWasAuthenticated: String(
+      record.confirmationWasAuthenticated ?? true,
+    ),
     RawMessageDelivery: record.attributes.RawMessageDelivery ?? 'false',
   };
 }
@@ -294,9 +403,13 @@ function summaries(
   pairs: readonly string[],
 ): SubscriptionSummary[] {
   const out: SubscriptionSummary[] = [];
+  const now = ctx.clock();
   for (let i = 0; i + 1 < pairs.length; i += 2) {
     const id = pairs[i] as string;
     const record = JSON.parse(pairs[i + 1] as string) as SubscriptionRecord;
+    if (hasLapsed(record, now)) {
+      continue;
+    }
     out.push({
       subscriptionArn: record.pendingConfirmation
         ? 'PendingConfirmation'

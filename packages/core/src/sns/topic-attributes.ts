@@ -1,13 +1,18 @@
 import { SluiceError } from '../errors';
+import { parseTopicDeliveryPolicy } from './delivery-policy';
+import { isSignatureVersion } from './signing';
+
+type Operation = 'create' | 'set';
 
 /**
  * Topic attributes a caller may set, and how each value is checked. Values
- * travel as strings, as on the SNS wire.
+ * travel as strings, as on the SNS wire. A check may throw its own, more
+ * precise error.
  */
-type Check = (value: string) => boolean;
+type Check = (value: string, operation: Operation) => boolean;
 
 /** A JSON object, as policy attributes must be. */
-export const isJsonObject: Check = (value) => {
+export const isJsonObject = (value: string): boolean => {
   try {
     const parsed: unknown = JSON.parse(value);
     return (
@@ -21,9 +26,20 @@ export const isJsonObject: Check = (value) => {
 const SETTABLE: Readonly<Record<string, Check>> = {
   DisplayName: (value) => value.length <= 100,
   Policy: isJsonObject,
-  DeliveryPolicy: isJsonObject,
+  DeliveryPolicy: (value, operation) => {
+    // CreateTopic files the error under Attributes, as SNS does.
+    if (value !== '') {
+      parseTopicDeliveryPolicy(
+        value,
+        operation === 'create'
+          ? 'Attributes Reason: DeliveryPolicy'
+          : 'DeliveryPolicy',
+      );
+    }
+    return true;
+  },
   KmsMasterKeyId: () => true,
-  SignatureVersion: (value) => value === '1' || value === '2',
+  SignatureVersion: isSignatureVersion,
   TracingConfig: (value) => value === 'Active' || value === 'PassThrough',
 };
 
@@ -49,7 +65,7 @@ function invalid(name: string, reason?: string): SluiceError {
 /** Validates attributes for CreateTopic or SetTopicAttributes. */
 export function validateTopicAttributes(
   attributes: Readonly<Record<string, string>>,
-  operation: 'create' | 'set',
+  operation: Operation,
 ): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [name, value] of Object.entries(attributes)) {
@@ -69,7 +85,7 @@ export function validateTopicAttributes(
     if (!check) {
       throw invalid(`AttributeName`, `Unknown attribute ${name}`);
     }
-    if (!check(value)) {
+    if (!check(value, operation)) {
       throw invalid(name);
     }
     out[name] = value;
@@ -103,20 +119,3 @@ export function defaultTopicPolicy(arn: string, accountId: string): string {
     ],
   });
 }
-
-/** SNS's default delivery policy for HTTP/S endpoints, as it reports it. */
-export const DEFAULT_EFFECTIVE_DELIVERY_POLICY = JSON.stringify({
-  http: {
-    defaultHealthyRetryPolicy: {
-      minDelayTarget: 20,
-      maxDelayTarget: 20,
-      numRetries: 3,
-      numMaxDelayRetries: 0,
-      numNoDelayRetries: 0,
-      numMinDelayRetries: 0,
-      backoffFunction: 'linear',
-    },
-    disableSubscriptionOverrides: false,
-    defaultRequestPolicy: { headerContentType: 'text/plain; charset=UTF-8' },
-  },
-});

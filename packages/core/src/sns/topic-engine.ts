@@ -4,7 +4,12 @@ import type { BatchResult } from '../message-types';
 import type { Page } from '../queues';
 import { addTags, removeTags, type Tags } from '../tags';
 import { FanoutWorker, type FanoutOptions } from './fanout';
+import * as confirmations from './confirmations';
 import * as publishing from './publish';
+import type { PushMessage, PushOutcome, PushTransport } from './push';
+import * as pushing from './push-outcomes';
+import { pushContext } from './push-context';
+import { signingKey } from './signing-key';
 import * as subscriptions from './subscriptions';
 import * as permissions from './topic-permissions';
 import { requireTopic } from './topics';
@@ -17,6 +22,7 @@ import * as topics from './topics';
  */
 export class TopicEngine {
   private worker: FanoutWorker | undefined;
+  private push: confirmations.PushContext | undefined;
 
   constructor(
     private readonly ctx: EngineContext,
@@ -74,12 +80,26 @@ export class TopicEngine {
   subscribe(
     topicArn: string,
     input: subscriptions.SubscribeInput,
+  ): Promise<subscriptions.Subscribed> {
+    return subscriptions.subscribe(this.ctx, topicArn, input, this.push);
+  }
+
+  /** ConfirmSubscription, by API call or a GET on the SubscribeURL. */
+  confirmSubscription(
+    topicArn: string,
+    token: string,
+    options: confirmations.ConfirmOptions,
   ): Promise<string> {
-    return subscriptions.subscribe(this.ctx, topicArn, input);
+    return confirmations.confirmSubscription(
+      this.ctx,
+      topicArn,
+      token,
+      options,
+    );
   }
 
   unsubscribe(subscriptionArn: string): Promise<void> {
-    return subscriptions.unsubscribe(this.ctx, subscriptionArn);
+    return subscriptions.unsubscribe(this.ctx, subscriptionArn, this.push);
   }
 
   getSubscriptionAttributes(
@@ -150,6 +170,15 @@ export class TopicEngine {
     return this.ctx.redis.hgetall(topics.keysOf(this.ctx, topic).tags);
   }
 
+  /**
+   * The certificate SNS messages are signed under, and the file name their
+   * SigningCertURL gives it (created with the signing key on first use).
+   */
+  async signingCertificate(): Promise<{ name: string; pem: string }> {
+    const key = await signingKey(this.ctx);
+    return { name: key.certificateName, pem: key.certificate };
+  }
+
   /** Per-topic counters: published, and `<outcome>:<protocol>` deliveries. */
   async getTopicStats(topicArn: string): Promise<Record<string, number>> {
     const topic = await requireTopic(this.ctx, topicArn);
@@ -161,10 +190,37 @@ export class TopicEngine {
     );
   }
 
-  /** Starts this process's delivery worker (on a connection of its own). */
-  startDelivery(options: FanoutOptions): void {
-    this.worker ??= new FanoutWorker(this.ctx, this.newConnection(), options);
+  /**
+   * Starts this process's delivery worker (on a connection of its own).
+   * With a push transport, http/https subscriptions are confirmed and
+   * delivered to through it.
+   */
+  startDelivery(
+    options: Omit<FanoutOptions, 'push'> & { transport?: PushTransport },
+  ): void {
+    if (options.transport) {
+      this.push = pushContext(this.ctx, options.transport, options.publicUrl);
+    }
+    this.worker ??= new FanoutWorker(this.ctx, this.newConnection(), {
+      ...options,
+      push: this.push,
+    });
     this.worker.start();
+  }
+
+  /** A push transport's report on a notification it is done with. */
+  recordPushOutcome(message: PushMessage, outcome: PushOutcome): Promise<void> {
+    return pushing.recordOutcome(this.ctx, message, outcome);
+  }
+
+  /** Sends an undeliverable notification to its subscription's DLQ, if any. */
+  deadLetterPush(message: PushMessage): Promise<void> {
+    return pushing.deadLetterPush(this.ctx, message);
+  }
+
+  /** ms a push must wait for its subscription's throttle (0: go now). */
+  throttlePush(message: PushMessage): Promise<number> {
+    return pushing.throttle(this.ctx, message);
   }
 
   async stopDelivery(): Promise<void> {

@@ -4,8 +4,8 @@ import { topicKeys, type TopicKeys } from '../keys';
 import { pairsToRecord, type Page, type PageOptions } from '../queues';
 import { replyStatus } from '../script-reply';
 import { validateTags, type Tags } from '../tags';
+import { effectiveTopicDeliveryPolicyJson } from './delivery-policy';
 import {
-  DEFAULT_EFFECTIVE_DELIVERY_POLICY,
   defaultTopicPolicy,
   validateTopicAttributes,
 } from './topic-attributes';
@@ -15,7 +15,7 @@ import {
   topicNotFound,
   validateTopicName,
 } from './topic-names';
-import type { SubscriptionRecord } from './subscription-record';
+import { hasLapsed, type SubscriptionRecord } from './subscription-record';
 
 /** SNS pages ListTopics and ListSubscriptions by 100. */
 export const SNS_PAGE_SIZE = 100;
@@ -140,14 +140,15 @@ export async function getTopicAttributes(
   if (Object.keys(meta).length === 0) {
     throw topicNotFound();
   }
-  const records = subscriptions.map(
-    (raw) => JSON.parse(raw) as SubscriptionRecord,
-  );
+  const now = ctx.clock();
+  const records = subscriptions
+    .map((raw) => JSON.parse(raw) as SubscriptionRecord)
+    .filter((r) => !hasLapsed(r, now));
   const pending = records.filter((r) => r.pendingConfirmation).length;
   const { created: _created, ...attributes } = meta;
   return {
     Policy: defaultTopicPolicy(arn, ctx.scope.accountId),
-    SignatureVersion: '1',
+    // SignatureVersion only when set: SNS leaves out the default (1).
     ...attributes,
     TopicArn: arn,
     Owner: ctx.scope.accountId,
@@ -155,8 +156,9 @@ export async function getTopicAttributes(
     SubscriptionsConfirmed: String(records.length - pending),
     SubscriptionsPending: String(pending),
     SubscriptionsDeleted: '0',
-    EffectiveDeliveryPolicy:
-      attributes.DeliveryPolicy ?? DEFAULT_EFFECTIVE_DELIVERY_POLICY,
+    EffectiveDeliveryPolicy: effectiveTopicDeliveryPolicyJson(
+      attributes.DeliveryPolicy,
+    ),
   };
 }
 

@@ -1,6 +1,7 @@
 import type { Action } from '../../action';
 import { publish, publishBatch } from './publish';
 import {
+  confirmSubscription,
   getSubscriptionAttributes,
   listSubscriptions,
   listSubscriptionsByTopic,
@@ -19,11 +20,7 @@ import {
   setTopicAttributes,
 } from './topics';
 
-/**
- * Every SNS action Sluice serves, by its Query `Action=` name.
- * ConfirmSubscription is not here yet: route.ts refuses it as not supported
- * by this version.
- */
+/** Every SNS action Sluice serves, by its Query `Action=` name. */
 export const SNS_ACTIONS: ReadonlyMap<string, Action> = new Map(
   [
     createTopic,
@@ -32,6 +29,7 @@ export const SNS_ACTIONS: ReadonlyMap<string, Action> = new Map(
     getTopicAttributes,
     setTopicAttributes,
     subscribe,
+    confirmSubscription,
     unsubscribe,
     listSubscriptions,
     listSubscriptionsByTopic,

@@ -1,6 +1,7 @@
 import type { SubscriptionSummary } from '@sluice/core';
 import type { Action } from '../../action';
 import {
+  ConfirmSubscription,
   GetSubscriptionAttributes,
   ListSubscriptions,
   ListSubscriptionsByTopic,
@@ -10,19 +11,45 @@ import {
 } from '../operations';
 
 /**
- * Subscribe, Unsubscribe, ListSubscriptions, ListSubscriptionsByTopic,
+ * Subscribe, ConfirmSubscription, Unsubscribe, ListSubscriptions, ListSubscriptionsByTopic,
  * GetSubscriptionAttributes, SetSubscriptionAttributes.
  */
 export const subscribe: Action = {
   ...Subscribe,
   async handle(ctx, input) {
     const endpoint = input.Endpoint as string | undefined;
-    const arn = await ctx.engine.topics.subscribe(input.TopicArn as string, {
-      protocol: input.Protocol as string,
-      ...(endpoint !== undefined && { endpoint }),
-      attributes: input.Attributes as Record<string, string> | undefined,
-    });
-    return { SubscriptionArn: arn };
+    const subscribed = await ctx.engine.topics.subscribe(
+      input.TopicArn as string,
+      {
+        protocol: input.Protocol as string,
+        ...(endpoint !== undefined && { endpoint }),
+        attributes: input.Attributes as Record<string, string> | undefined,
+      },
+    );
+    // SNS hides a pending subscription's ARN unless asked for it.
+    return {
+      SubscriptionArn:
+        subscribed.pendingConfirmation && input.ReturnSubscriptionArn !== true
+          ? 'pending confirmation'
+          : subscribed.subscriptionArn,
+    };
+  },
+};
+
+/** ConfirmSubscription: an API call, or a GET on a SubscribeURL (unsigned). */
+export const confirmSubscription: Action = {
+  ...ConfirmSubscription,
+  async handle(ctx, input) {
+    return {
+      SubscriptionArn: await ctx.engine.topics.confirmSubscription(
+        input.TopicArn as string,
+        input.Token as string,
+        {
+          authenticated: ctx.signed,
+          authenticateOnUnsubscribe: input.AuthenticateOnUnsubscribe === 'true',
+        },
+      ),
+    };
   },
 };
 
