@@ -70,6 +70,12 @@ export interface TopicKeys {
   readonly log: string;
   /** hash: counter name -> integer (`published`, `<outcome>:<protocol>`) */
   readonly stats: string;
+  /** FIFO: hash, deduplication key -> `<message id> <sequence number>` */
+  readonly dedup: string;
+  /** FIFO: zset, deduplication key -> ms its 5-minute window ends */
+  readonly dedupExpiry: string;
+  /** FIFO: string, the delivery worker that alone fans the topic out (PX) */
+  readonly lease: string;
 }
 
 export function topicKeys(prefix: string, name: string): TopicKeys {
@@ -80,6 +86,9 @@ export function topicKeys(prefix: string, name: string): TopicKeys {
     subscriptions: `${base}subscriptions`,
     log: `${base}log`,
     stats: `${base}stats`,
+    dedup: `${base}fifo-dedup`,
+    dedupExpiry: `${base}fifo-dedup-expiry`,
+    lease: `${base}fanout-lease`,
   };
 }
 

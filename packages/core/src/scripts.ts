@@ -36,6 +36,7 @@ export const SCRIPT_NAMES = [
   'subscribe',
   'updateSubscription',
   'setTopicAttribute',
+  'leaseTopic',
 ] as const;
 
 export type ScriptName = (typeof SCRIPT_NAMES)[number];

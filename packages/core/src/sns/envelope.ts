@@ -32,6 +32,10 @@ export function notificationEnvelope(
   return JSON.stringify({
     Type: 'Notification',
     MessageId: record.id,
+    // FIFO topics: the number Publish answered with
+    ...(record.sequenceNumber !== undefined && {
+      SequenceNumber: record.sequenceNumber,
+    }),
     TopicArn: context.topicArn,
     ...(record.subject !== undefined && { Subject: record.subject }),
     Message: body,
