@@ -7,11 +7,16 @@ const FIFO_ID = /^[\x21-\x7e]{1,128}$/;
 export type FifoIdParameter =
   'MessageGroupId' | 'MessageDeduplicationId' | 'ReceiveRequestAttemptId';
 
+/** Whether a value may be a group, deduplication or attempt id. */
+export function isFifoId(value: string): boolean {
+  return FIFO_ID.test(value);
+}
+
 export function validateFifoId(
   parameter: FifoIdParameter,
   value: string | undefined,
 ): void {
-  if (value !== undefined && !FIFO_ID.test(value)) {
+  if (value !== undefined && !isFifoId(value)) {
     throw invalidParameter(
       parameter,
       value,

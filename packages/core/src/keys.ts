@@ -77,6 +77,12 @@ export interface TopicKeys {
   readonly confirmation: (token: string) => string;
   /** string with a TTL: HTTP deliveries to a subscription in one second */
   readonly throttle: (subscription: string, second: number) => string;
+  /** FIFO: hash, deduplication key -> `<message id> <sequence number>` */
+  readonly dedup: string;
+  /** FIFO: zset, deduplication key -> ms its 5-minute window ends */
+  readonly dedupExpiry: string;
+  /** FIFO: string, the delivery worker that alone fans the topic out (PX) */
+  readonly lease: string;
 }
 
 export function topicKeys(prefix: string, name: string): TopicKeys {
@@ -90,6 +96,9 @@ export function topicKeys(prefix: string, name: string): TopicKeys {
     confirmation: (token) => `${base}confirmation:${token}`,
     throttle: (subscription, second) =>
       `${base}throttle:${subscription}:${second}`,
+    dedup: `${base}fifo-dedup`,
+    dedupExpiry: `${base}fifo-dedup-expiry`,
+    lease: `${base}fanout-lease`,
   };
 }
 

@@ -15,6 +15,7 @@ export type ScriptStatus =
   | 'TaskAlreadyRunning'
   | 'FifoThroughputNeedsGroupScope'
   | 'MissingDeduplicationId'
+  | 'TopicNeedsDeduplicationId'
   | 'AttemptNotRetryable';
 
 function scriptError(status: Exclude<ScriptStatus, 'ok'>): SluiceError {
@@ -45,6 +46,11 @@ function scriptError(status: Exclude<ScriptStatus, 'ok'>): SluiceError {
       return new SluiceError(
         'InvalidParameterValue',
         'The queue should either have ContentBasedDeduplication enabled or MessageDeduplicationId provided explicitly',
+      );
+    case 'TopicNeedsDeduplicationId':
+      return new SluiceError(
+        'InvalidParameter',
+        'Invalid parameter: The topic should either have ContentBasedDeduplication enabled or MessageDeduplicationId provided explicitly',
       );
     case 'AttemptNotRetryable':
       // receive.ts words this one itself: the message names the attempt id.

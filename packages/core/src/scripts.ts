@@ -37,6 +37,7 @@ export const SCRIPT_NAMES = [
   'updateSubscription',
   'confirmSubscription',
   'setTopicAttribute',
+  'leaseTopic',
 ] as const;
 
 export type ScriptName = (typeof SCRIPT_NAMES)[number];

@@ -1,16 +1,100 @@
+--@include fifoGroups
 -- Records published messages in the topic's log: acknowledged once here, each
--- is fanned out to the subscriptions by the delivery workers.
--- KEYS[1] meta  KEYS[2] log  KEYS[3] stats
+-- is fanned out to the subscriptions by the delivery workers. On a FIFO topic
+-- a message whose deduplication key was recorded within the window is
+-- acknowledged with the first message's id and sequence number and logged
+-- nothing; the others take the topic's next sequence numbers, in order.
+-- KEYS[1] meta  KEYS[2] log  KEYS[3] stats  KEYS[4] dedup  KEYS[5] dedup-expiry
 -- ARGV[1] wake channel
--- ARGV[2..] one record (JSON) per message
--- Returns {"ok", stream entry id per message} | {"NotFound"}
-if redis.call('EXISTS', KEYS[1]) == 0 then
+-- ARGV[2] now (ms)
+-- ARGV[3] deduplication window (ms)
+-- ARGV[4..] per message: id, record (JSON), group id, deduplication id, and
+--           "explicit" or "content" (the id is the message's SHA-256, valid
+--           only with ContentBasedDeduplication), or "" on a standard topic
+-- Returns {"ok", then per message a status ("published" or "duplicate"), its
+--          message id and sequence number ("" on a standard topic)}
+--       | {"NotFound"}
+--       | {"TopicNeedsDeduplicationId"}: a message has no deduplication id and
+--         the topic no ContentBasedDeduplication; nothing was logged
+local meta = redis.call('HMGET', KEYS[1], 'created', 'ContentBasedDeduplication', 'FifoThroughputScope', 'sequence')
+if not meta[1] then
   return {'NotFound'}
 end
-local reply = {'ok'}
-for i = 2, #ARGV do
-  reply[#reply + 1] = redis.call('XADD', KEYS[2], '*', 'm', ARGV[i])
+local contentBased = meta[2] == 'true'
+local perGroup = meta[3] == 'MessageGroup'
+local sequence = tonumber(meta[4]) or 0
+local now = tonumber(ARGV[2])
+local count = (#ARGV - 3) / 5
+
+local expired = redis.call('ZRANGEBYSCORE', KEYS[5], '-inf', now, 'LIMIT', 0, count * 2 + 10)
+if #expired > 0 then
+  redis.call('HDEL', KEYS[4], unpack(expired))
+  redis.call('ZREM', KEYS[5], unpack(expired))
 end
-redis.call('HINCRBY', KEYS[3], 'published', #ARGV - 1)
-redis.call('PUBLISH', ARGV[1], #ARGV - 1)
+
+local dedupKeys, lookups = {}, {}
+for n = 1, count do
+  local i = 4 + (n - 1) * 5
+  local mode = ARGV[i + 4]
+  if mode == 'content' and not contentBased then
+    return {'TopicNeedsDeduplicationId'}
+  elseif mode ~= '' then
+    dedupKeys[n] = perGroup and (ARGV[i + 2] .. '\0' .. ARGV[i + 3]) or ARGV[i + 3]
+    lookups[#lookups + 1] = dedupKeys[n]
+  end
+end
+local known = {}
+if #lookups > 0 then
+  local firsts = redis.call('HMGET', KEYS[4], unpack(lookups))
+  local ends = redis.call('ZMSCORE', KEYS[5], unpack(lookups))
+  for n, key in ipairs(lookups) do
+    if firsts[n] and tonumber(ends[n]) and tonumber(ends[n]) > now then
+      known[key] = firsts[n]
+    end
+  end
+end
+
+local reply = {'ok'}
+local dedup, dedupEnds = {}, {}
+local dedupEnd = string.format('%d', now + tonumber(ARGV[3]))
+local added = 0
+for n = 1, count do
+  local i = 4 + (n - 1) * 5
+  local id, key = ARGV[i], dedupKeys[n]
+  local first = key and known[key]
+  if first then
+    local firstId, firstSequence = string.match(first, '^(%S+) (%d+)$')
+    reply[#reply + 1] = 'duplicate'
+    reply[#reply + 1] = firstId
+    reply[#reply + 1] = firstSequence
+  elseif key then
+    sequence = sequence + 1
+    local sequenceText = formatSequence(sequence)
+    redis.call('XADD', KEYS[2], '*', 'm', ARGV[i + 1], 's', sequenceText)
+    known[key] = id .. ' ' .. sequenceText
+    dedup[#dedup + 1] = key
+    dedup[#dedup + 1] = known[key]
+    dedupEnds[#dedupEnds + 1] = dedupEnd
+    dedupEnds[#dedupEnds + 1] = key
+    added = added + 1
+    reply[#reply + 1] = 'published'
+    reply[#reply + 1] = id
+    reply[#reply + 1] = sequenceText
+  else
+    redis.call('XADD', KEYS[2], '*', 'm', ARGV[i + 1])
+    added = added + 1
+    reply[#reply + 1] = 'published'
+    reply[#reply + 1] = id
+    reply[#reply + 1] = ''
+  end
+end
+if #dedup > 0 then
+  redis.call('HSET', KEYS[1], 'sequence', sequence)
+  redis.call('HSET', KEYS[4], unpack(dedup))
+  redis.call('ZADD', KEYS[5], unpack(dedupEnds))
+end
+if added > 0 then
+  redis.call('HINCRBY', KEYS[3], 'published', added)
+  redis.call('PUBLISH', ARGV[1], added)
+end
 return reply

@@ -31,6 +31,10 @@ function notificationFields(
   return {
     Type: 'Notification',
     MessageId: record.id,
+    // FIFO topics: the number Publish answered with
+    ...(record.sequenceNumber !== undefined && {
+      SequenceNumber: record.sequenceNumber,
+    }),
     TopicArn: topicArn,
     ...(record.subject !== undefined && { Subject: record.subject }),
     Message: body,

@@ -4,6 +4,8 @@ import type { EngineContext } from '../context';
 import { isSluiceError } from '../errors';
 import { MAX_BATCH_ENTRIES } from '../batch-validation';
 import type { SendMessageInput } from '../message-types';
+import { isFifoName } from '../queue-name';
+import { okFields } from '../script-reply';
 import {
   MAX_BATCH_BYTES,
   enqueue,
@@ -29,7 +31,7 @@ import { notificationPush } from './push-messages';
 import type { SignatureFields } from './signing';
 import type { SubscriptionRecord } from './subscription-record';
 import { deliverableSubscriptions } from './subscriptions';
-import { subscriptionArn, topicArn } from './topic-names';
+import { isFifoTopicName, subscriptionArn, topicArn } from './topic-names';
 import { topicSigner } from './topic-signer';
 import { keysOf } from './topics';
 
@@ -59,6 +61,9 @@ type NotificationSigner = (
   body: string,
 ) => SignatureFields;
 
+/** A log entry as XREADGROUP and XAUTOCLAIM give it (null: deleted since). */
+type LogEntry = readonly [string, string[] | null];
+
 /**
  * Delivers what topics' logs record to their subscriptions. Every broker
  * process runs one; they share each log's consumer group, so a message goes
@@ -67,11 +72,23 @@ type NotificationSigner = (
  * leaves the message pending; after `claimAfterMs` another worker claims and
  * delivers it again: at least once, never lost. Topics in different Cluster
  * slots are read in one blocking call for now (single-node Redis).
+ *
+ * A FIFO topic is fanned out by one worker at a time, the holder of its
+ * lease (renewed every round, lost after `claimAfterMs` without renewal).
+ * Before reading anything new it delivers, oldest first, every entry still
+ * pending: on taking the lease those another worker left, after a failed
+ * delivery its own. So no message overtakes an earlier one of its group, and
+ * what is delivered twice carries the same deduplication id, which a FIFO
+ * queue drops within its 5-minute window.
  */
 export class FanoutWorker {
   private running = false;
   private loop: Promise<void> | undefined;
   private lastClaim = 0;
+  /** FIFO topics whose lease this worker holds */
+  private readonly leased = new Set<string>();
+  /** leased FIFO topics whose pending entries go out before anything new */
+  private readonly backlog = new Set<string>();
 
   constructor(
     private readonly ctx: EngineContext,
@@ -90,7 +107,97 @@ export class FanoutWorker {
   async stop(): Promise<void> {
     this.running = false;
     await this.loop;
+    await Promise.all(
+      [...this.leased].map((topic) => this.lease(topic, 'release')),
+    ).catch((error: unknown) => this.options.onError?.(error));
     this.reader.disconnect();
+  }
+
+  private get claimAfter(): number {
+    return this.options.claimAfterMs ?? 30_000;
+  }
+
+  private async lease(
+    topic: string,
+    action: 'take' | 'release',
+  ): Promise<string> {
+    const [state] = okFields(
+      await this.ctx.scripts.run(
+        'leaseTopic',
+        [keysOf(this.ctx, topic).lease],
+        [this.options.consumer, action, this.claimAfter],
+      ),
+    ) as [string];
+    return state;
+  }
+
+  /** Takes or renews the leases of FIFO topics nobody else holds. */
+  private async leaseFifoTopics(topics: readonly string[]): Promise<void> {
+    const fifo = new Set(topics.filter(isFifoTopicName));
+    for (const topic of this.leased) {
+      if (!fifo.has(topic)) {
+        this.leased.delete(topic);
+        this.backlog.delete(topic);
+      }
+    }
+    await Promise.all(
+      [...fifo].map(async (topic) => {
+        const state = await this.lease(topic, 'take');
+        if (state === 'held') {
+          this.leased.delete(topic);
+          this.backlog.delete(topic);
+          return;
+        }
+        if (state === 'acquired') {
+          await this.claimAllPending(topic);
+          this.backlog.add(topic);
+        }
+        this.leased.add(topic);
+      }),
+    );
+  }
+
+  /** Makes every pending entry of a FIFO topic this worker's own. */
+  private async claimAllPending(topic: string): Promise<void> {
+    const log = keysOf(this.ctx, topic).log;
+    let cursor = '0-0';
+    do {
+      [cursor] = (await this.ctx.redis.xautoclaim(
+        log,
+        GROUP,
+        this.options.consumer,
+        0,
+        cursor,
+        'COUNT',
+        BATCH,
+        'JUSTID',
+      )) as [string, unknown];
+    } while (cursor !== '0-0');
+  }
+
+  /** Delivers this worker's pending entries of FIFO topics, oldest first. */
+  private async deliverBacklogs(): Promise<void> {
+    for (const topic of [...this.backlog]) {
+      const log = keysOf(this.ctx, topic).log;
+      for (;;) {
+        const reply = (await this.reader.xreadgroup(
+          'GROUP',
+          GROUP,
+          this.options.consumer,
+          'COUNT',
+          BATCH,
+          'STREAMS',
+          log,
+          '0',
+        )) as [string, LogEntry[]][] | null;
+        const entries = reply?.[0]?.[1] ?? [];
+        if (entries.length === 0) {
+          break;
+        }
+        await this.deliverEntries(topic, entries);
+      }
+      this.backlog.delete(topic);
+    }
   }
 
   private async run(): Promise<void> {
@@ -106,7 +213,13 @@ export class FanoutWorker {
   }
 
   private async readOnce(): Promise<void> {
-    const topics = await this.ctx.redis.zrange(this.ctx.global.topics, 0, -1);
+    const all = await this.ctx.redis.zrange(this.ctx.global.topics, 0, -1);
+    await this.leaseFifoTopics(all);
+    await this.deliverBacklogs();
+    const topics = all.filter(
+      (t) =>
+        !isFifoTopicName(t) || (this.leased.has(t) && !this.backlog.has(t)),
+    );
     if (topics.length === 0) {
       await new Promise((r) => setTimeout(r, BLOCK_MS));
       return;
@@ -126,21 +239,32 @@ export class FanoutWorker {
     )) as [string, [string, string[]][]][] | null;
     for (const [log, entries] of reply ?? []) {
       const topic = topics[logs.indexOf(log)];
-      if (topic !== undefined) {
+      if (topic === undefined) {
+        continue;
+      }
+      try {
         await this.deliverEntries(topic, entries);
+      } catch (error) {
+        if (isFifoTopicName(topic)) {
+          this.backlog.add(topic);
+        }
+        throw error;
       }
     }
   }
 
-  /** Takes over deliveries a stopped worker left unacknowledged. */
+  /**
+   * Takes over deliveries a stopped worker left unacknowledged on standard
+   * topics (a FIFO topic's lease holder delivers its pending entries first).
+   */
   private async claimStale(): Promise<void> {
-    const claimAfter = this.options.claimAfterMs ?? 30_000;
+    const claimAfter = this.claimAfter;
     if (Date.now() - this.lastClaim < Math.min(claimAfter, 10_000)) {
       return;
     }
     this.lastClaim = Date.now();
     const topics = await this.ctx.redis.zrange(this.ctx.global.topics, 0, -1);
-    for (const topic of topics) {
+    for (const topic of topics.filter((t) => !isFifoTopicName(t))) {
       const [, entries] = (await this.ctx.redis.xautoclaim(
         keysOf(this.ctx, topic).log,
         GROUP,
@@ -159,14 +283,14 @@ export class FanoutWorker {
 
   private async deliverEntries(
     topic: string,
-    entries: readonly [string, string[]][],
+    entries: readonly LogEntry[],
   ): Promise<void> {
     if (entries.length === 0) {
       return;
     }
     const records = entries.flatMap(([, fields]) => {
-      const raw = fields[fields.indexOf('m') + 1];
-      return raw === undefined ? [] : [JSON.parse(raw) as PublishedRecord];
+      const record = fields && recordOf(fields);
+      return record ? [record] : [];
     });
     const subscriptions = await deliverableSubscriptions(this.ctx, topic);
     const sign = await this.notificationSigner(topic);
@@ -287,23 +411,33 @@ export class FanoutWorker {
     if (records.length === 0 || protocol !== 'sqs') {
       return 0;
     }
+    const fifoQueue = isFifoName(
+      queueNameFromArn(this.ctx.scope, endpoint) ?? '',
+    );
+    const fifoTopic = isFifoTopicName(topic);
     const raw = attributes.RawMessageDelivery === 'true';
     const context = this.envelopeContext(topic, subscription.id);
     const messages = records.flatMap((record) => {
       const body = bodyFor(record, protocol);
       // A raw message is the same for every subscription: validated, hashed
       // and encoded once per read, with an id of its own per queue.
+      const fields = queueFields(record, fifoQueue, fifoTopic);
       const prepared = raw
-        ? cached(rawMessages, `${record.id}\n${protocol}`, () =>
-            this.prepare({ body, messageAttributes: attributesOf(record) }),
+        ? cached(rawMessages, `${record.id}\n${protocol}\n${fifoQueue}`, () =>
+            this.prepare(fifoQueue, {
+              body,
+              messageAttributes: attributesOf(record),
+              ...fields,
+            }),
           )
-        : this.prepare({
+        : this.prepare(fifoQueue, {
             body: notificationEnvelope(
               record,
               body,
               context,
               sign(record, protocol, body),
             ),
+            ...fields,
           });
       return prepared ? [withNewId(prepared)] : [];
     });
@@ -365,9 +499,12 @@ export class FanoutWorker {
   }
 
   /** A message a queue would refuse whatever its state is not delivered. */
-  private prepare(input: SendMessageInput): PreparedMessage | undefined {
+  private prepare(
+    fifo: boolean,
+    input: SendMessageInput,
+  ): PreparedMessage | undefined {
     try {
-      return prepare(this.ctx, false, input);
+      return prepare(this.ctx, fifo, input);
     } catch (error) {
       if (!isSluiceError(error)) {
         throw error;
@@ -402,6 +539,46 @@ export class FanoutWorker {
     await deadLetter(this.ctx, redrivePolicy, refused);
     return messages.length - refused.length;
   }
+}
+
+/** A log entry's record: the JSON (`m`) and a FIFO sequence number (`s`). */
+function recordOf(fields: readonly string[]): PublishedRecord | undefined {
+  let raw: string | undefined;
+  let sequenceNumber: string | undefined;
+  for (let i = 0; i + 1 < fields.length; i += 2) {
+    if (fields[i] === 'm') {
+      raw = fields[i + 1];
+    } else if (fields[i] === 's') {
+      sequenceNumber = fields[i + 1];
+    }
+  }
+  if (raw === undefined) {
+    return undefined;
+  }
+  const record = JSON.parse(raw) as PublishedRecord;
+  return sequenceNumber === undefined ? record : { ...record, sequenceNumber };
+}
+
+/**
+ * What SNS passes a queue beside the body: a FIFO queue gets the group and
+ * deduplication ids (so it keeps each group's order and drops a redelivery);
+ * a standard queue gets the group id of a standard topic's message (fair
+ * queues) but none of a FIFO topic's.
+ */
+function queueFields(
+  record: PublishedRecord,
+  fifoQueue: boolean,
+  fifoTopic: boolean,
+): Pick<SendMessageInput, 'messageGroupId' | 'messageDeduplicationId'> {
+  if (fifoQueue) {
+    return {
+      messageGroupId: record.group,
+      messageDeduplicationId: record.dedup,
+    };
+  }
+  return !fifoTopic && record.group !== undefined
+    ? { messageGroupId: record.group }
+    : {};
 }
 
 function cached<T>(map: Map<string, T>, key: string, make: () => T): T {

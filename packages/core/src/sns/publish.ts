@@ -9,9 +9,10 @@ import {
   firstInvalidCharacter,
   messageSize,
 } from '../message-validation';
+import { contentDeduplicationId, isFifoId } from '../fifo-ids';
 import { okFields, replyStatus } from '../script-reply';
 import type { PublishedRecord, SnsAttributes } from './published-record';
-import { topicNameOf, topicNotFound } from './topic-names';
+import { isFifoTopicName, topicNameOf, topicNotFound } from './topic-names';
 import { keysOf } from './topics';
 
 /** SNS's message size limit: body and attributes together. */
@@ -19,16 +20,24 @@ const MAX_MESSAGE_BYTES = 262_144;
 const MAX_ATTRIBUTES = 10;
 /** Subjects are printable ASCII on one line. */
 const SUBJECT = /^[\x20-\x7e]{1,99}$/;
+/** FIFO topics deduplicate within five minutes, as SQS FIFO queues. */
+const DEDUPLICATION_WINDOW_MS = 5 * 60_000;
 
 export interface PublishInput {
   readonly message: string | undefined;
   readonly subject?: string;
   readonly messageStructure?: string;
   readonly messageAttributes?: SnsAttributes;
+  /** required on FIFO topics; on standard topics passed to standard queues */
+  readonly messageGroupId?: string;
+  /** FIFO topics only */
+  readonly messageDeduplicationId?: string;
 }
 
 export interface Published {
   readonly messageId: string;
+  /** FIFO topics: 20 digits, growing with each message the topic logs */
+  readonly sequenceNumber?: string;
 }
 
 function invalid(parameter: string, reason?: string): SluiceError {
@@ -87,8 +96,43 @@ function isJsonArray(text: string): boolean {
   }
 }
 
+function missingGroupId(): SluiceError {
+  return new SluiceError(
+    'InvalidParameter',
+    'Invalid parameter: The MessageGroupId parameter is required for FIFO topics',
+  );
+}
+
+/** The group and deduplication ids' rules on a FIFO or standard topic. */
+function validateFifoFields(fifo: boolean, input: PublishInput): void {
+  for (const [name, value] of [
+    ['MessageGroupId', input.messageGroupId],
+    ['MessageDeduplicationId', input.messageDeduplicationId],
+  ] as const) {
+    if (value !== undefined && !isFifoId(value)) {
+      throw invalid(
+        name,
+        `${name} can only include alphanumeric and punctuation characters. 1 to 128 in length.`,
+      );
+    }
+  }
+  if (!fifo && input.messageDeduplicationId !== undefined) {
+    throw invalid(
+      'MessageDeduplicationId',
+      'The request includes MessageDeduplicationId parameter that is not valid for this topic type',
+    );
+  }
+  if (fifo && input.messageGroupId === undefined) {
+    throw missingGroupId();
+  }
+}
+
 /** Checks a message the SNS way and turns it into the record the log keeps. */
-function prepare(ctx: EngineContext, input: PublishInput): PublishedRecord {
+function prepare(
+  ctx: EngineContext,
+  fifo: boolean,
+  input: PublishInput,
+): PublishedRecord {
   const message = input.message;
   if (message === undefined || message === '') {
     throw invalid('Message', 'Empty message');
@@ -119,6 +163,7 @@ function prepare(ctx: EngineContext, input: PublishInput): PublishedRecord {
       `Message must be shorter than ${MAX_MESSAGE_BYTES} bytes.`,
     );
   }
+  validateFifoFields(fifo, input);
   return {
     id: randomUUID(),
     message,
@@ -134,6 +179,10 @@ function prepare(ctx: EngineContext, input: PublishInput): PublishedRecord {
             : { t: value.dataType, s: value.stringValue ?? '' },
         ]),
       ),
+    }),
+    ...(input.messageGroupId !== undefined && { group: input.messageGroupId }),
+    ...(fifo && {
+      dedup: input.messageDeduplicationId ?? contentDeduplicationId(message),
     }),
   };
 }
@@ -161,21 +210,51 @@ function validateStructure(structure: string, message: string): void {
   }
 }
 
+/** How the publish script is to deduplicate a record. */
+function deduplicationMode(record: PublishedRecord, input: PublishInput) {
+  if (record.dedup === undefined) {
+    return '';
+  }
+  return input.messageDeduplicationId === undefined ? 'content' : 'explicit';
+}
+
+/** Logs the messages; returns each one's id and sequence number. */
 async function record(
   ctx: EngineContext,
   topic: string,
-  records: readonly PublishedRecord[],
-): Promise<void> {
+  prepared: readonly { record: PublishedRecord; input: PublishInput }[],
+): Promise<Published[]> {
   const k = keysOf(ctx, topic);
+  const args: (string | number)[] = [
+    ctx.global.snsWake,
+    ctx.clock(),
+    DEDUPLICATION_WINDOW_MS,
+  ];
+  for (const { record: r, input } of prepared) {
+    args.push(
+      r.id,
+      JSON.stringify(r),
+      r.group ?? '',
+      r.dedup ?? '',
+      deduplicationMode(r, input),
+    );
+  }
   const reply = await ctx.scripts.run(
     'publishMessages',
-    [k.meta, k.log, k.stats],
-    [ctx.global.snsWake, ...records.map((r) => JSON.stringify(r))],
+    [k.meta, k.log, k.stats, k.dedup, k.dedupExpiry],
+    args,
   );
   if (replyStatus(reply) === 'NotFound') {
     throw topicNotFound();
   }
-  okFields(reply);
+  const fields = okFields(reply) as string[];
+  return prepared.map((_, i) => {
+    const sequenceNumber = fields[3 * i + 2] ?? '';
+    return {
+      messageId: fields[3 * i + 1] ?? '',
+      ...(sequenceNumber !== '' && { sequenceNumber }),
+    };
+  });
 }
 
 export async function publish(
@@ -184,9 +263,9 @@ export async function publish(
   input: PublishInput,
 ): Promise<Published> {
   const topic = topicNameOf(ctx.scope, arn);
-  const published = prepare(ctx, input);
-  await record(ctx, topic, [published]);
-  return { messageId: published.id };
+  const published = prepare(ctx, isFifoTopicName(topic), input);
+  const [result] = await record(ctx, topic, [{ record: published, input }]);
+  return result as Published;
 }
 
 export interface PublishBatchEntry extends PublishInput {
@@ -210,24 +289,34 @@ export async function publishBatch(
       `The length of all the messages put together is more than the limit.`,
     );
   }
-  const prepared: { id: string; record: PublishedRecord }[] = [];
+  const fifo = isFifoTopicName(topic);
+  // SNS fails the whole batch, not the entry, for a missing group id.
+  if (fifo && entries.some((e) => e.messageGroupId === undefined)) {
+    throw missingGroupId();
+  }
+  const prepared: {
+    id: string;
+    record: PublishedRecord;
+    input: PublishInput;
+  }[] = [];
   const failed = [];
   for (const entry of entries) {
     try {
-      prepared.push({ id: entry.id, record: prepare(ctx, entry) });
+      prepared.push({
+        id: entry.id,
+        record: prepare(ctx, fifo, entry),
+        input: entry,
+      });
     } catch (error) {
       failed.push(entryFailure(entry.id, error));
     }
   }
-  if (prepared.length > 0) {
-    await record(
-      ctx,
-      topic,
-      prepared.map((p) => p.record),
-    );
-  }
+  const results = prepared.length > 0 ? await record(ctx, topic, prepared) : [];
   return {
-    successful: prepared.map((p) => ({ id: p.id, messageId: p.record.id })),
+    successful: prepared.map((p, i) => ({
+      id: p.id,
+      ...(results[i] as Published),
+    })),
     failed,
   };
 }

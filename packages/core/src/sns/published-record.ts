@@ -20,6 +20,15 @@ export interface PublishedRecord {
   /** "json": `message` holds per-protocol bodies */
   readonly structure?: 'json';
   readonly attributes?: Readonly<Record<string, WireAttribute>>;
+  /** MessageGroupId (FIFO topics always; standard topics when given) */
+  readonly group?: string;
+  /** FIFO topics: the deduplication id, given or the message's SHA-256 */
+  readonly dedup?: string;
+  /**
+   * FIFO topics: the sequence number the publish script gave it, kept beside
+   * the JSON in the log entry (field `s`), not in it
+   */
+  readonly sequenceNumber?: string;
 }
 
 export function attributesOf(record: PublishedRecord): SnsAttributes {

@@ -39,6 +39,7 @@ const SIGNED_FIELDS: Record<SnsMessageType, readonly string[]> = {
 const KEY_ORDER = [
   'Type',
   'MessageId',
+  'SequenceNumber',
   'Token',
   'TopicArn',
   'Subject',

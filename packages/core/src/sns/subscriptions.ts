@@ -23,6 +23,7 @@ import { newConfirmationToken } from './push-messages';
 import { hasLapsed, type SubscriptionRecord } from './subscription-record';
 import { isJsonObject } from './topic-attributes';
 import {
+  isFifoTopicName,
   subscriptionArn,
   subscriptionNotFound,
   subscriptionOf,
@@ -57,15 +58,23 @@ const UNSERVED_PROTOCOLS = [
 
 function validateEndpoint(
   ctx: EngineContext,
+  fifoTopic: boolean,
   protocol: string,
   endpoint: string | undefined,
 ): string {
+  if (fifoTopic && protocol !== 'sqs') {
+    // SNS FIFO topics deliver to SQS queues (FIFO or standard) only.
+    throw invalid(
+      'Protocol',
+      `FIFO topics support only the sqs protocol, not ${protocol}`,
+    );
+  }
   if (protocol === 'sqs') {
     const queue = endpoint && queueNameFromArn(ctx.scope, endpoint);
     if (!queue) {
       throw invalid('SQS endpoint ARN');
     }
-    if (isFifoName(queue)) {
+    if (!fifoTopic && isFifoName(queue)) {
       throw invalid(
         'Endpoint',
         'FIFO SQS Queues can not be subscribed to standard SNS topics',
@@ -96,9 +105,16 @@ function validateEndpoint(
 
 const BOOLEAN = (value: string) => value === 'true' || value === 'false';
 
+/** What an attribute's rules depend on besides the attribute itself. */
+interface SubscriptionTarget {
+  readonly fifoTopic: boolean;
+  readonly endpoint: string;
+}
+
 /** Checks one settable attribute against the subscription's others. */
 function validateSubscriptionAttribute(
   ctx: EngineContext,
+  subscription: SubscriptionTarget,
   name: string,
   value: string,
   others: Readonly<Record<string, string>>,
@@ -141,6 +157,16 @@ function validateSubscriptionAttribute(
       ) {
         throw invalid(name, 'deadLetterTargetArn must be an SQS queue ARN');
       }
+      if (
+        subscription.fifoTopic &&
+        isFifoName(queueNameFromArn(ctx.scope, subscription.endpoint) ?? '') &&
+        !isFifoName(queueNameFromArn(ctx.scope, target) ?? '')
+      ) {
+        throw new SluiceError(
+          'InvalidParameter',
+          `Invalid parameter: RedrivePolicy: must use a FIFO queue as DLQ for a FIFO Subscription to a FIFO Topic.`,
+        );
+      }
       return;
     }
     case 'DeliveryPolicy':
@@ -158,19 +184,21 @@ function validateSubscriptionAttribute(
 
 function validateSubscriptionAttributes(
   ctx: EngineContext,
+  subscription: SubscriptionTarget,
   attributes: Readonly<Record<string, string>>,
 ): void {
   for (const [name, value] of Object.entries(attributes)) {
-    validateSubscriptionAttribute(ctx, name, value, attributes);
+    validateSubscriptionAttribute(ctx, subscription, name, value, attributes);
   }
 }
 
-const POLICY_ERROR = /^Invalid parameter: (FilterPolicy|DeliveryPolicy): /;
+const POLICY_ERROR =
+  /^Invalid parameter: (FilterPolicy|DeliveryPolicy|RedrivePolicy): /;
 
 /**
- * Subscribe reports a bad filter or delivery policy under its Attributes
- * parameter ("Invalid parameter: Attributes Reason: FilterPolicy: ..."), where
- * SetSubscriptionAttributes names the policy itself, as SNS does.
+ * Subscribe reports a bad filter, delivery or redrive policy under its
+ * Attributes parameter ("Invalid parameter: Attributes Reason: FilterPolicy:
+ * ..."), where SetSubscriptionAttributes names the policy itself, as SNS does.
  */
 function underAttributes(error: unknown): unknown {
   if (!isSluiceError(error) || !POLICY_ERROR.test(error.message)) {
@@ -207,10 +235,11 @@ export async function subscribe(
 ): Promise<Subscribed> {
   const topic = await requireTopic(ctx, arn);
   const protocol = input.protocol.toLowerCase();
-  const endpoint = validateEndpoint(ctx, protocol, input.endpoint);
+  const fifoTopic = isFifoTopicName(topic);
+  const endpoint = validateEndpoint(ctx, fifoTopic, protocol, input.endpoint);
   const attributes = { ...input.attributes };
   try {
-    validateSubscriptionAttributes(ctx, attributes);
+    validateSubscriptionAttributes(ctx, { fifoTopic, endpoint }, attributes);
   } catch (error) {
     throw underAttributes(error);
   }
@@ -379,7 +408,13 @@ export async function setSubscriptionAttributes(
 ): Promise<void> {
   const ref = subscriptionOf(ctx.scope, arn);
   const record = await readSubscription(ctx, ref);
-  validateSubscriptionAttribute(ctx, name, value, record.attributes);
+  validateSubscriptionAttribute(
+    ctx,
+    { fifoTopic: isFifoTopicName(ref.topic), endpoint: record.endpoint },
+    name,
+    value,
+    record.attributes,
+  );
   okFields(
     await ctx.scripts.run(
       'updateSubscription',

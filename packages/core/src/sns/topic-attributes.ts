@@ -23,6 +23,8 @@ export const isJsonObject = (value: string): boolean => {
   }
 };
 
+const BOOLEAN: Check = (value) => value === 'true' || value === 'false';
+
 const SETTABLE: Readonly<Record<string, Check>> = {
   DisplayName: (value) => value.length <= 100,
   Policy: isJsonObject,
@@ -41,10 +43,12 @@ const SETTABLE: Readonly<Record<string, Check>> = {
   KmsMasterKeyId: () => true,
   SignatureVersion: isSignatureVersion,
   TracingConfig: (value) => value === 'Active' || value === 'PassThrough',
+  ContentBasedDeduplication: BOOLEAN,
+  FifoThroughputScope: (value) => value === 'Topic' || value === 'MessageGroup',
 };
 
-/** Set only at creation; FIFO topics come with the FIFO issue's SNS half. */
-const CREATE_ONLY = ['FifoTopic'] as const;
+/** Attributes only a FIFO topic has. */
+const FIFO_ONLY = ['ContentBasedDeduplication', 'FifoThroughputScope'];
 
 export const READ_ONLY_TOPIC_ATTRIBUTES = [
   'TopicArn',
@@ -62,28 +66,45 @@ function invalid(name: string, reason?: string): SluiceError {
   );
 }
 
-/** Validates attributes for CreateTopic or SetTopicAttributes. */
+/** Whether CreateTopic's attributes ask for a FIFO topic (FifoTopic=true). */
+export function requestsFifoTopic(
+  attributes: Readonly<Record<string, string>>,
+): boolean {
+  const value = attributes.FifoTopic?.toLowerCase();
+  if (value !== undefined && value !== 'true' && value !== 'false') {
+    throw invalid('FifoTopic');
+  }
+  return value === 'true';
+}
+
+/**
+ * Validates attributes for CreateTopic or SetTopicAttributes on a topic that
+ * is (or will be) FIFO or not. FifoTopic is set only at creation; a FIFO
+ * topic keeps it and ContentBasedDeduplication ("false" unless given), as
+ * SNS reports them; a standard topic stores no FifoTopic.
+ */
 export function validateTopicAttributes(
   attributes: Readonly<Record<string, string>>,
   operation: Operation,
+  fifo: boolean,
 ): Record<string, string> {
-  const out: Record<string, string> = {};
+  const out: Record<string, string> =
+    operation === 'create' && fifo
+      ? { FifoTopic: 'true', ContentBasedDeduplication: 'false' }
+      : {};
   for (const [name, value] of Object.entries(attributes)) {
-    if (
-      operation === 'create' &&
-      (CREATE_ONLY as readonly string[]).includes(name)
-    ) {
-      if (value.toLowerCase() === 'true') {
-        throw invalid(
-          'Attributes',
-          'FIFO topics are not supported by this Sluice version yet.',
-        );
+    if (name === 'FifoTopic') {
+      if (operation === 'set') {
+        throw invalid('AttributeName');
       }
       continue;
     }
     const check = SETTABLE[name];
     if (!check) {
       throw invalid(`AttributeName`, `Unknown attribute ${name}`);
+    }
+    if (!fifo && FIFO_ONLY.includes(name)) {
+      throw invalid(name, `${name} can only be set for FIFO topics`);
     }
     if (!check(value, operation)) {
       throw invalid(name);

@@ -2,14 +2,23 @@ import type { AccountScope } from '../arn';
 import { SluiceError } from '../errors';
 
 const NAME = /^[A-Za-z0-9_-]{1,256}$/;
+/** 256 characters in all, `.fifo` included */
+const FIFO_NAME = /^[A-Za-z0-9_-]{1,251}\.fifo$/;
 
+/** A topic is FIFO exactly when its name ends in `.fifo` (CreateTopic checks). */
 export function isFifoTopicName(name: string): boolean {
   return name.endsWith('.fifo');
 }
 
-export function validateTopicName(name: string): void {
-  const base = isFifoTopicName(name) ? name.slice(0, -'.fifo'.length) : name;
-  if (!NAME.test(base) || name.length > 256) {
+/** A FIFO topic's name ends in `.fifo`; a standard topic's cannot. */
+export function validateTopicName(name: string, fifo: boolean): void {
+  if (fifo && !FIFO_NAME.test(name)) {
+    throw new SluiceError(
+      'InvalidParameter',
+      'Fifo Topic names must end with .fifo and must be made up of only uppercase and lowercase ASCII letters, numbers, underscores, and hyphens, and must be between 1 and 256 characters long.',
+    );
+  }
+  if (!fifo && !NAME.test(name)) {
     throw new SluiceError('InvalidParameter', 'Invalid parameter: Topic Name');
   }
 }

@@ -7,9 +7,11 @@ import { validateTags, type Tags } from '../tags';
 import { effectiveTopicDeliveryPolicyJson } from './delivery-policy';
 import {
   defaultTopicPolicy,
+  requestsFifoTopic,
   validateTopicAttributes,
 } from './topic-attributes';
 import {
+  isFifoTopicName,
   topicArn,
   topicNameOf,
   topicNotFound,
@@ -30,8 +32,9 @@ export async function createTopic(
   attributes: Readonly<Record<string, string>> = {},
   tags: Tags = {},
 ): Promise<string> {
-  validateTopicName(name);
-  const given = validateTopicAttributes(attributes, 'create');
+  const fifo = requestsFifoTopic(attributes);
+  validateTopicName(name, fifo);
+  const given = validateTopicAttributes(attributes, 'create', fifo);
   validateTags(tags);
   const k = keysOf(ctx, name);
   const reply = await ctx.scripts.run(
@@ -47,7 +50,11 @@ export async function createTopic(
   );
   if (replyStatus(reply) === 'exists') {
     const existing = pairsToRecord((reply as string[]).slice(1));
+    // Only what the caller gave is compared, not the defaults filled in.
     for (const [attribute, value] of Object.entries(given)) {
+      if (!(attribute in attributes)) {
+        continue;
+      }
       if ((existing[attribute] ?? '') !== value) {
         throw new SluiceError(
           'InvalidParameter',
@@ -67,7 +74,17 @@ export async function deleteTopic(
   const k = keysOf(ctx, name);
   await ctx.scripts.run(
     'deleteTopic',
-    [k.meta, k.tags, k.subscriptions, k.log, k.stats, ctx.global.topics],
+    [
+      k.meta,
+      k.tags,
+      k.subscriptions,
+      k.log,
+      k.stats,
+      ctx.global.topics,
+      k.dedup,
+      k.dedupExpiry,
+      k.lease,
+    ],
     [name],
   );
 }
@@ -145,7 +162,7 @@ export async function getTopicAttributes(
     .map((raw) => JSON.parse(raw) as SubscriptionRecord)
     .filter((r) => !hasLapsed(r, now));
   const pending = records.filter((r) => r.pendingConfirmation).length;
-  const { created: _created, ...attributes } = meta;
+  const { created: _created, sequence: _sequence, ...attributes } = meta;
   return {
     Policy: defaultTopicPolicy(arn, ctx.scope.accountId),
     // SignatureVersion only when set: SNS leaves out the default (1).
@@ -169,7 +186,7 @@ export async function setTopicAttributes(
   value: string,
 ): Promise<void> {
   const topic = topicNameOf(ctx.scope, arn);
-  validateTopicAttributes({ [name]: value }, 'set');
+  validateTopicAttributes({ [name]: value }, 'set', isFifoTopicName(topic));
   const reply = await ctx.scripts.run(
     'setTopicAttribute',
     [keysOf(ctx, topic).meta],

@@ -15,6 +15,8 @@ function toPublishInput(
     subject: entry.Subject as string | undefined,
     messageStructure: entry.MessageStructure as string | undefined,
     messageAttributes: toEngineAttributes(entry.MessageAttributes),
+    messageGroupId: entry.MessageGroupId as string | undefined,
+    messageDeduplicationId: entry.MessageDeduplicationId as string | undefined,
   };
 }
 
@@ -43,7 +45,10 @@ export const publish: Action = {
       target,
       toPublishInput(input),
     );
-    return { MessageId: published.messageId };
+    return {
+      MessageId: published.messageId,
+      SequenceNumber: published.sequenceNumber,
+    };
   },
 };
 
@@ -64,6 +69,7 @@ export const publishBatch: Action = {
       Successful: result.successful.map((s) => ({
         Id: s.id,
         MessageId: s.messageId,
+        SequenceNumber: s.sequenceNumber,
       })),
       Failed: failedOutput(result),
     };
