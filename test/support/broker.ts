@@ -161,7 +161,7 @@ export function useBroker(engineOptions: Partial<EngineOptions> = {}) {
       server!.listen(0, '127.0.0.1', resolve),
     );
     endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    delivery = startSnsDelivery(engine, endpoint, logger);
+    delivery = startSnsDelivery(engine, { publicUrl: endpoint }, logger);
   });
   afterAll(async () => {
     for (const client of clients.splice(0)) {

@@ -24,6 +24,10 @@ export interface BrokerConfig {
   readonly keyPrefix: string;
   readonly maxBodyBytes: number;
   readonly logLevel: string;
+  /** seconds a stopped broker's SNS deliveries wait before another broker takes them */
+  readonly snsClaimAfterSeconds: number;
+  /** POSTs to http/https subscriptions under way at once in this process */
+  readonly snsHttpConcurrency: number;
   readonly queues: readonly QueueDeclaration[];
 }
 
@@ -39,6 +43,8 @@ export const CONFIG_DEFAULTS: BrokerConfig = {
   // A 1 MiB message can grow several times when JSON escapes it.
   maxBodyBytes: 10 * 1024 * 1024,
   logLevel: 'info',
+  snsClaimAfterSeconds: 30,
+  snsHttpConcurrency: 50,
   queues: [],
 };
 
@@ -54,6 +60,14 @@ const SETTINGS = {
   keyPrefix: { flag: 'key-prefix', env: 'SLUICE_KEY_PREFIX' },
   maxBodyBytes: { flag: 'max-body-bytes', env: 'SLUICE_MAX_BODY_BYTES' },
   logLevel: { flag: 'log-level', env: 'SLUICE_LOG_LEVEL' },
+  snsClaimAfterSeconds: {
+    flag: 'sns-claim-after',
+    env: 'SLUICE_SNS_CLAIM_AFTER',
+  },
+  snsHttpConcurrency: {
+    flag: 'sns-http-concurrency',
+    env: 'SLUICE_SNS_HTTP_CONCURRENCY',
+  },
 } as const;
 
 type Setting = keyof typeof SETTINGS;
@@ -143,6 +157,9 @@ export const USAGE = `usage: sluice start [options]
   --key-prefix PREFIX    first part of every Redis key (SLUICE_KEY_PREFIX, default ${CONFIG_DEFAULTS.keyPrefix})
   --max-body-bytes N     largest request accepted (SLUICE_MAX_BODY_BYTES, default ${CONFIG_DEFAULTS.maxBodyBytes})
   --log-level LEVEL      pino level: fatal error warn info debug trace silent (SLUICE_LOG_LEVEL, default info)
+  --sns-claim-after S    seconds before SNS deliveries a stopped broker had taken are delivered by another (SLUICE_SNS_CLAIM_AFTER, default ${CONFIG_DEFAULTS.snsClaimAfterSeconds})
+  --sns-http-concurrency N
+                         POSTs to http/https subscriptions at once per broker (SLUICE_SNS_HTTP_CONCURRENCY, default ${CONFIG_DEFAULTS.snsHttpConcurrency})
   --config FILE          JSON file with any of these settings and "queues" to create at start (SLUICE_CONFIG)`;
 
 function fileValue(
@@ -210,6 +227,21 @@ export function loadConfig(
       1024 * 1024 * 1024,
     ),
     logLevel: text('logLevel', CONFIG_DEFAULTS.logLevel),
+    snsClaimAfterSeconds: integerSetting(
+      'sns-claim-after',
+      text(
+        'snsClaimAfterSeconds',
+        String(CONFIG_DEFAULTS.snsClaimAfterSeconds),
+      ),
+      1,
+      3600,
+    ),
+    snsHttpConcurrency: integerSetting(
+      'sns-http-concurrency',
+      text('snsHttpConcurrency', String(CONFIG_DEFAULTS.snsHttpConcurrency)),
+      1,
+      1000,
+    ),
     queues: queuesFrom(file.queues, configPath ?? 'config'),
   };
   if (!/^\d{12}$/.test(config.accountId)) {

@@ -151,7 +151,11 @@ export async function startBroker(
     const url = `http://${host}:${address.port}`;
     const delivery = startSnsDelivery(
       engine,
-      config.publicBaseUrl ?? url,
+      {
+        publicUrl: config.publicBaseUrl ?? url,
+        claimAfterMs: config.snsClaimAfterSeconds * 1000,
+        httpConcurrency: config.snsHttpConcurrency,
+      },
       logger,
     );
     return {

@@ -1,7 +1,7 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CONFIG_DEFAULTS, ConfigError, loadConfig } from '../src/config';
+import { CONFIG_DEFAULTS, ConfigError, USAGE, loadConfig } from '../src/config';
 
 function file(content: unknown): string {
   const path = join(mkdtempSync(join(tmpdir(), 'sluice-config-')), 'c.json');
@@ -91,4 +91,27 @@ test.each([
   }
   expect(caught).toBeInstanceOf(ConfigError);
   expect((caught as Error).message).toMatch(message);
+});
+
+test('SNS delivery settings, with their ranges', () => {
+  expect(
+    loadConfig(['--sns-claim-after', '5'], {
+      SLUICE_SNS_HTTP_CONCURRENCY: '8',
+    }),
+  ).toMatchObject({ snsClaimAfterSeconds: 5, snsHttpConcurrency: 8 });
+  expect(() => loadConfig(['--sns-claim-after', '0'], {})).toThrow(
+    /sns-claim-after must be an integer from 1 to 3600/,
+  );
+  expect(() => loadConfig([], { SLUICE_SNS_HTTP_CONCURRENCY: 'many' })).toThrow(
+    /sns-http-concurrency must be an integer from 1 to 1000/,
+  );
+});
+
+test('the README documents every flag the usage text lists', () => {
+  const readme = readFileSync(join(__dirname, '../../../README.md'), 'utf8');
+  const flags = [...USAGE.matchAll(/^\s+(--[a-z-]+)/gm)].map((m) => m[1]);
+  expect(flags.length).toBeGreaterThan(10);
+  for (const flag of flags) {
+    expect(readme).toContain(`\`${flag}\``);
+  }
 });

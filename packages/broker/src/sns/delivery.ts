@@ -15,15 +15,31 @@ export interface SnsDelivery {
  * consumer name is unique per process, so a broker that dies leaves its
  * pending deliveries to be claimed by the next one that runs.
  */
+export interface SnsDeliveryOptions {
+  /** the broker's public URL: SubscribeURL, UnsubscribeURL, SigningCertURL */
+  readonly publicUrl: string;
+  /** ms a stopped broker's deliveries wait before this one takes them */
+  readonly claimAfterMs?: number;
+  /** POSTs under way at once */
+  readonly httpConcurrency?: number;
+}
+
 export function startSnsDelivery(
   engine: QueueEngine,
-  publicUrl: string,
+  options: SnsDeliveryOptions,
   logger: Logger,
 ): SnsDelivery {
+  const { publicUrl } = options;
   const consumer = `${hostname()}-${process.pid}-${randomUUID()}`;
   const push = new HttpPush(engine, {
     connection: engine.redis.duplicate({ maxRetriesPerRequest: null }),
     keyPrefix: engine.keyPrefix,
+    ...(options.httpConcurrency !== undefined && {
+      concurrency: options.httpConcurrency,
+    }),
+    ...(options.claimAfterMs !== undefined && {
+      claimAfterMs: options.claimAfterMs,
+    }),
     logger,
   });
   push.start();
@@ -31,6 +47,9 @@ export function startSnsDelivery(
   engine.topics.startDelivery({
     consumer,
     publicUrl,
+    ...(options.claimAfterMs !== undefined && {
+      claimAfterMs: options.claimAfterMs,
+    }),
     transport: push,
     onError: (error) => {
       // The worker retries every 200 ms: one line per distinct failure.

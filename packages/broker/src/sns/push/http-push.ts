@@ -12,6 +12,8 @@ export interface HttpPushOptions {
   /** POSTs under way at once in this process */
   readonly concurrency?: number;
   readonly timeoutMs?: number;
+  /** ms after which a job a dead process held is run again (default 30 s) */
+  readonly claimAfterMs?: number;
   readonly logger: Logger;
 }
 
@@ -80,6 +82,12 @@ export class HttpPush implements PushTransport {
         prefix: `{${this.options.keyPrefix}:jobs}`,
         concurrency: this.options.concurrency ?? 50,
         settings: { backoffStrategy: retryDelay },
+        // A broker killed mid-POST holds its jobs' locks: they lapse and the
+        // jobs run again elsewhere after claimAfterMs, as fan-out entries do.
+        // Crashes are not the job's fault, so they never fail it.
+        lockDuration: this.options.claimAfterMs ?? 30_000,
+        stalledInterval: this.options.claimAfterMs ?? 30_000,
+        maxStalledCount: 1000,
       },
     );
     this.worker.on('error', (error) =>
