@@ -298,7 +298,7 @@ describe('Publish', () => {
       {
         code: 'InvalidParameter',
         status: 400,
-        message: expect.stringMatching(/^Invalid parameter: Message Too Long/),
+        message: 'Invalid parameter: Message too long',
       },
     ],
   ])('Publish refuses %s', async (_what, input, expected) => {

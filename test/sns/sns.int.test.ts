@@ -453,16 +453,20 @@ describe('tags', () => {
     expect((await list()).Tags).toEqual([{ Key: 'team', Value: 'shop' }]);
   });
 
-  test('tags of a missing topic are NotFound; a bad ARN is InvalidParameter', async () => {
-    expect(
-      await snsError(
-        sns.send(
-          new ListTagsForResourceCommand({
-            ResourceArn: topicArn(uniqueName('gone')),
-          }),
-        ),
-      ),
-    ).toMatchObject({ ...NOT_FOUND, message: 'Topic does not exist' });
+  test('tags of a missing topic are ResourceNotFound; a bad ARN is InvalidParameter', async () => {
+    const ResourceArn = topicArn(uniqueName('gone'));
+    for (const command of [
+      new ListTagsForResourceCommand({ ResourceArn }),
+      new TagResourceCommand({ ResourceArn, Tags: [{ Key: 'a', Value: 'b' }] }),
+      new UntagResourceCommand({ ResourceArn, TagKeys: ['a'] }),
+    ]) {
+      expect(await refused(command)).toMatchObject({
+        code: 'ResourceNotFound',
+        name: 'ResourceNotFoundException',
+        status: 404,
+        message: 'Resource does not exist',
+      });
+    }
     expect(
       await snsError(
         sns.send(
@@ -473,6 +477,101 @@ describe('tags', () => {
         ),
       ),
     ).toMatchObject(invalidParameter('Invalid parameter: ResourceArn'));
+  });
+
+  const manyTags = (count: number, prefix = 'k') =>
+    Array.from({ length: count }, (_, i) => ({
+      Key: `${prefix}${i}`,
+      Value: 'v',
+    }));
+  const TAG_LIMIT = {
+    code: 'TagLimitExceeded',
+    name: 'TagLimitExceededException',
+    status: 400,
+    message: 'Could not complete request: tag quota of per resource exceeded',
+  };
+
+  test('a topic holds at most 50 tags: TagLimitExceeded, nothing changed', async () => {
+    const ResourceArn = await createTopic();
+    await sns.send(new TagResourceCommand({ ResourceArn, Tags: manyTags(30) }));
+    expect(
+      await refused(
+        new TagResourceCommand({ ResourceArn, Tags: manyTags(21, 'n') }),
+      ),
+    ).toMatchObject(TAG_LIMIT);
+    // replacing values does not add tags
+    await sns.send(new TagResourceCommand({ ResourceArn, Tags: manyTags(30) }));
+    await sns.send(
+      new TagResourceCommand({ ResourceArn, Tags: manyTags(20, 'n') }),
+    );
+    const { Tags } = await sns.send(
+      new ListTagsForResourceCommand({ ResourceArn }),
+    );
+    expect(Tags).toHaveLength(50);
+    expect(
+      await refused(
+        new CreateTopicCommand({ Name: uniqueName('t'), Tags: manyTags(51) }),
+      ),
+    ).toMatchObject(TAG_LIMIT);
+  });
+
+  test.each([
+    [
+      'an empty key',
+      { Key: '', Value: 'v' },
+      'Tag keys must be 1 to 128 characters long',
+    ],
+    [
+      'a key of 129 characters',
+      { Key: 'k'.repeat(129), Value: 'v' },
+      'Tag keys must be 1 to 128 characters long',
+    ],
+    [
+      'a key starting with aws:',
+      { Key: 'AWS:team', Value: 'v' },
+      'Tag keys must not start with aws:',
+    ],
+    [
+      'a key with a character tags may not have',
+      { Key: 'team!', Value: 'v' },
+      'Tag keys and values may contain only Unicode letters, digits, white space and _ . : / = + - @',
+    ],
+    [
+      'a value of 257 characters',
+      { Key: 'team', Value: 'v'.repeat(257) },
+      'Tag values must be at most 256 characters long',
+    ],
+  ])('TagResource and CreateTopic refuse %s', async (_what, tag, reason) => {
+    const expected = invalidParameter(
+      `Invalid parameter: Tags Reason: ${reason}`,
+    );
+    const ResourceArn = await createTopic();
+    expect(
+      await refused(new TagResourceCommand({ ResourceArn, Tags: [tag] })),
+    ).toMatchObject(expected);
+    expect(
+      await refused(
+        new CreateTopicCommand({ Name: uniqueName('t'), Tags: [tag] }),
+      ),
+    ).toMatchObject(expected);
+  });
+
+  test('a key given twice is refused', async () => {
+    const Tags = [
+      { Key: 'team', Value: 'a' },
+      { Key: 'team', Value: 'b' },
+    ];
+    const expected = invalidParameter(
+      'Invalid parameter: Duplicated keys are not allowed.',
+    );
+    expect(
+      await refused(
+        new TagResourceCommand({ ResourceArn: await createTopic(), Tags }),
+      ),
+    ).toMatchObject(expected);
+    expect(
+      await refused(new CreateTopicCommand({ Name: uniqueName('t'), Tags })),
+    ).toMatchObject(expected);
   });
 });
 

@@ -20,6 +20,9 @@ export const SNS_ERROR_CODES = [
   'ValidationException',
   'SubscriptionLimitExceeded',
   'TopicLimitExceeded',
+  'TagPolicy',
+  'StaleTag',
+  'ConcurrentAccess',
 ] as const;
 
 export type BrokerErrorCode =

@@ -103,6 +103,10 @@ export const WIRE_ERRORS: Readonly<Record<ErrorCode, ServiceWireErrors>> = {
   ValidationException: { sns: same('ValidationException') },
   SubscriptionLimitExceeded: { sns: sns('SubscriptionLimitExceeded', 403) },
   TopicLimitExceeded: { sns: sns('TopicLimitExceeded', 403) },
+  TagLimitExceeded: { sns: sns('TagLimitExceeded') },
+  TagPolicy: { sns: sns('TagPolicy') },
+  StaleTag: { sns: sns('StaleTag') },
+  ConcurrentAccess: { sns: sns('ConcurrentAccess') },
 };
 
 const MAX_MESSAGE_LENGTH = 2048;

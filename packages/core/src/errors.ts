@@ -26,6 +26,8 @@ export const ERROR_CODES = [
   // QueueDoesNotExist
   'InvalidParameter',
   'NotFound',
+  // SNS: TagResource or CreateTopic past a topic's 50 tags
+  'TagLimitExceeded',
 ] as const;
 
 export type SluiceErrorCode = (typeof ERROR_CODES)[number];

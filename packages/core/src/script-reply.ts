@@ -11,7 +11,6 @@ export type ScriptStatus =
   | 'QueueDeletedRecently'
   | 'PurgeQueueInProgress'
   | 'OverLimit'
-  | 'TooManyTags'
   | 'TaskAlreadyRunning'
   | 'FifoThroughputNeedsGroupScope'
   | 'MissingDeduplicationId'
@@ -60,11 +59,6 @@ function scriptError(status: Exclude<ScriptStatus, 'ok'>): SluiceError {
       );
     case 'FifoThroughputNeedsGroupScope':
       return throughputCombinationError();
-    case 'TooManyTags':
-      return new SluiceError(
-        'InvalidParameterValue',
-        'Too many tags added for queue. A queue can have at most 50 tags.',
-      );
   }
 }
 

@@ -37,6 +37,7 @@ export const SCRIPT_NAMES = [
   'updateSubscription',
   'confirmSubscription',
   'setTopicAttribute',
+  'setTopicMessageSize',
   'leaseTopic',
 ] as const;
 

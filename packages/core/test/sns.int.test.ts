@@ -155,6 +155,66 @@ describe('topics', () => {
     expect(await e.topics.listTagsForResource(arn)).toEqual({ env: 'prod' });
   });
 
+  test('tag errors in SNS words', async () => {
+    const e = fixture.engine();
+    const arn = await e.topics.createTopic(topicName());
+    const fifty = Object.fromEntries(
+      Array.from({ length: 50 }, (_, i) => [`k${i}`, 'v']),
+    );
+    await e.topics.tagResource(arn, fifty);
+    await expectSluiceError(
+      e.topics.tagResource(arn, { one: 'more' }),
+      'TagLimitExceeded',
+      'Could not complete request: tag quota of per resource exceeded',
+    );
+    await expectSluiceError(
+      e.topics.tagResource(arn, { 'aws:x': 'v' }),
+      'InvalidParameter',
+      'Invalid parameter: Tags Reason: Tag keys must not start with aws:',
+    );
+    const gone = arn.replace(/[^:]+$/, topicName());
+    for (const call of [
+      e.topics.tagResource(gone, { a: 'b' }),
+      e.topics.untagResource(gone, ['a']),
+      e.topics.listTagsForResource(gone),
+    ]) {
+      await expectSluiceError(
+        call,
+        'ResourceNotFoundException',
+        'Resource does not exist',
+      );
+    }
+  });
+
+  test('MaximumMessageSize: the limit publishes are checked against', async () => {
+    const e = fixture.engine();
+    const arn = await e.topics.createTopic(topicName());
+    expect(await e.topics.getTopicAttributes(arn)).not.toHaveProperty(
+      'MaximumMessageSize',
+    );
+    await e.topics.publish(arn, { message: 'x'.repeat(262_144) });
+    await expectSluiceError(
+      e.topics.publish(arn, { message: 'x'.repeat(262_145) }),
+      'InvalidParameter',
+      'Invalid parameter: Message too long',
+    );
+    await e.topics.setTopicAttributes(arn, 'MaximumMessageSize', '1048576');
+    await e.topics.publish(arn, { message: 'x'.repeat(1_048_576) });
+    await e.topics.setTopicAttributes(arn, 'MaximumMessageSize', '2048');
+    await expectSluiceError(
+      e.topics.publishBatch(arn, [
+        { id: 'a', message: 'x'.repeat(1500) },
+        { id: 'b', message: 'x'.repeat(1500) },
+      ]),
+      'BatchRequestTooLong',
+    );
+    await expectSluiceError(
+      e.topics.setTopicAttributes(arn, 'MaximumMessageSize', '1023'),
+      'InvalidParameter',
+      'Invalid parameter: MaximumMessageSize: 1023 is not an integer between 1024 and 1048576 bytes',
+    );
+  });
+
   test('concurrent AddPermission and RemovePermission lose no statement', async () => {
     const e = fixture.engine();
     const arn = await e.topics.createTopic(topicName());

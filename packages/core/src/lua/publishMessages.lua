@@ -8,23 +8,31 @@
 -- ARGV[1] wake channel
 -- ARGV[2] now (ms)
 -- ARGV[3] deduplication window (ms)
--- ARGV[4..] per message: id, record (JSON), group id, deduplication id, and
+-- ARGV[4] bytes of all the messages together (body and attributes)
+-- ARGV[5] the size limit of a topic without MaximumMessageSize
+-- ARGV[6..] per message: id, record (JSON), group id, deduplication id, and
 --           "explicit" or "content" (the id is the message's SHA-256, valid
 --           only with ContentBasedDeduplication), or "" on a standard topic
 -- Returns {"ok", then per message a status ("published" or "duplicate"), its
 --          message id and sequence number ("" on a standard topic)}
 --       | {"NotFound"}
+--       | {"TooLong", the topic's size limit}: ARGV[4] is above it; nothing
+--         was logged
 --       | {"TopicNeedsDeduplicationId"}: a message has no deduplication id and
 --         the topic no ContentBasedDeduplication; nothing was logged
-local meta = redis.call('HMGET', KEYS[1], 'created', 'ContentBasedDeduplication', 'FifoThroughputScope', 'sequence')
+local meta = redis.call('HMGET', KEYS[1], 'created', 'ContentBasedDeduplication', 'FifoThroughputScope', 'sequence', 'MaximumMessageSize')
 if not meta[1] then
   return {'NotFound'}
+end
+local limit = tonumber(meta[5]) or tonumber(ARGV[5])
+if tonumber(ARGV[4]) > limit then
+  return {'TooLong', limit}
 end
 local contentBased = meta[2] == 'true'
 local perGroup = meta[3] == 'MessageGroup'
 local sequence = tonumber(meta[4]) or 0
 local now = tonumber(ARGV[2])
-local count = (#ARGV - 3) / 5
+local count = (#ARGV - 5) / 5
 
 local expired = redis.call('ZRANGEBYSCORE', KEYS[5], '-inf', now, 'LIMIT', 0, count * 2 + 10)
 if #expired > 0 then
@@ -34,7 +42,7 @@ end
 
 local dedupKeys, lookups = {}, {}
 for n = 1, count do
-  local i = 4 + (n - 1) * 5
+  local i = 6 + (n - 1) * 5
   local mode = ARGV[i + 4]
   if mode == 'content' and not contentBased then
     return {'TopicNeedsDeduplicationId'}
@@ -59,7 +67,7 @@ local dedup, dedupEnds = {}, {}
 local dedupEnd = string.format('%d', now + tonumber(ARGV[3]))
 local added = 0
 for n = 1, count do
-  local i = 4 + (n - 1) * 5
+  local i = 6 + (n - 1) * 5
   local id, key = ARGV[i], dedupKeys[n]
   local first = key and known[key]
   if first then

@@ -12,7 +12,11 @@
 -- ARGV[5] confirmation token JSON ("" when the protocol needs none)
 -- ARGV[6] ms the token lives
 -- ARGV[7] now (ms)
+-- ARGV[8] the default message size: a topic whose MaximumMessageSize is above
+--         it takes new subscriptions of protocol sqs only, up to ARGV[9]
+-- ARGV[9] most subscriptions such a topic may have
 -- Returns {"created", id} | {"exists", id, record} | {"NotFound"}
+--       | {"LargeTopicProtocol"} | {"LargeTopicFull"}
 if redis.call('EXISTS', KEYS[1]) == 0 then
   return {'NotFound'}
 end
@@ -39,6 +43,15 @@ for i = 1, #all, 2 do
       return {'exists', all[i], all[i + 1]}
     end
     redis.call('HDEL', KEYS[2], all[i])
+  end
+end
+local size = tonumber(redis.call('HGET', KEYS[1], 'MaximumMessageSize'))
+if size and size > tonumber(ARGV[8]) then
+  if ARGV[2] ~= 'sqs' then
+    return {'LargeTopicProtocol'}
+  end
+  if redis.call('HLEN', KEYS[2]) >= tonumber(ARGV[9]) then
+    return {'LargeTopicFull'}
   end
 end
 redis.call('HSET', KEYS[2], ARGV[1], ARGV[4])

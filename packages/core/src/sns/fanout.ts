@@ -4,6 +4,7 @@ import type { EngineContext } from '../context';
 import { isSluiceError } from '../errors';
 import { MAX_BATCH_ENTRIES } from '../batch-validation';
 import type { SendMessageInput } from '../message-types';
+import { messageSize } from '../message-validation';
 import { isFifoName } from '../queue-name';
 import { okFields } from '../script-reply';
 import {
@@ -419,26 +420,35 @@ export class FanoutWorker {
     const context = this.envelopeContext(topic, subscription.id);
     const messages = records.flatMap((record) => {
       const body = bodyFor(record, protocol);
+      const messageAttributes = attributesOf(record);
+      // The queue's MaximumMessageSize weighs the notification's message and
+      // attributes, not the envelope round them: a topic's 1 MiB message
+      // reaches a 1 MiB queue either way.
+      const size = messageSize(body, messageAttributes);
       // A raw message is the same for every subscription: validated, hashed
       // and encoded once per read, with an id of its own per queue.
       const fields = queueFields(record, fifoQueue, fifoTopic);
       const prepared = raw
         ? cached(rawMessages, `${record.id}\n${protocol}\n${fifoQueue}`, () =>
-            this.prepare(fifoQueue, {
-              body,
-              messageAttributes: attributesOf(record),
-              ...fields,
-            }),
-          )
-        : this.prepare(fifoQueue, {
-            body: notificationEnvelope(
-              record,
-              body,
-              context,
-              sign(record, protocol, body),
+            this.prepare(
+              fifoQueue,
+              { body, messageAttributes, ...fields },
+              size,
             ),
-            ...fields,
-          });
+          )
+        : this.prepare(
+            fifoQueue,
+            {
+              body: notificationEnvelope(
+                record,
+                body,
+                context,
+                sign(record, protocol, body),
+              ),
+              ...fields,
+            },
+            size,
+          );
       return prepared ? [withNewId(prepared)] : [];
     });
     let delivered = 0;
@@ -502,9 +512,10 @@ export class FanoutWorker {
   private prepare(
     fifo: boolean,
     input: SendMessageInput,
+    size: number,
   ): PreparedMessage | undefined {
     try {
-      return prepare(this.ctx, fifo, input);
+      return prepare(this.ctx, fifo, input, size);
     } catch (error) {
       if (!isSluiceError(error)) {
         throw error;

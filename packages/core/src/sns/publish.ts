@@ -12,11 +12,10 @@ import {
 import { contentDeduplicationId, isFifoId } from '../fifo-ids';
 import { okFields, replyStatus } from '../script-reply';
 import type { PublishedRecord, SnsAttributes } from './published-record';
+import { DEFAULT_MAX_MESSAGE_BYTES } from './topic-attributes';
 import { isFifoTopicName, topicNameOf, topicNotFound } from './topic-names';
 import { keysOf } from './topics';
 
-/** SNS's message size limit: body and attributes together. */
-const MAX_MESSAGE_BYTES = 262_144;
 const MAX_ATTRIBUTES = 10;
 /** Subjects are printable ASCII on one line. */
 const SUBJECT = /^[\x20-\x7e]{1,99}$/;
@@ -156,13 +155,6 @@ function prepare(
   for (const [name, value] of Object.entries(attributes)) {
     validateAttribute(name, value);
   }
-  const size = messageSize(message, attributes);
-  if (size > MAX_MESSAGE_BYTES) {
-    throw invalid(
-      'Message Too Long',
-      `Message must be shorter than ${MAX_MESSAGE_BYTES} bytes.`,
-    );
-  }
   validateFifoFields(fifo, input);
   return {
     id: randomUUID(),
@@ -218,17 +210,37 @@ function deduplicationMode(record: PublishedRecord, input: PublishInput) {
   return input.messageDeduplicationId === undefined ? 'content' : 'explicit';
 }
 
-/** Logs the messages; returns each one's id and sequence number. */
+/** What a publish too big for its topic fails with. */
+type TooLong = (limit: number) => SluiceError;
+
+/** SNS's words, whatever the topic's limit. */
+const messageTooLong: TooLong = () =>
+  new SluiceError('InvalidParameter', 'Invalid parameter: Message too long');
+
+const batchTooLong: TooLong = () =>
+  new SluiceError(
+    'BatchRequestTooLong',
+    'The length of all the messages put together is more than the limit.',
+  );
+
+/**
+ * Logs the messages, if their `bytes` (body and attributes, all together) fit
+ * the topic's MaximumMessageSize, which the script reads with the rest of the
+ * topic; returns each one's id and sequence number.
+ */
 async function record(
   ctx: EngineContext,
   topic: string,
   prepared: readonly { record: PublishedRecord; input: PublishInput }[],
+  size: { readonly bytes: number; readonly tooLong: TooLong },
 ): Promise<Published[]> {
   const k = keysOf(ctx, topic);
   const args: (string | number)[] = [
     ctx.global.snsWake,
     ctx.clock(),
     DEDUPLICATION_WINDOW_MS,
+    size.bytes,
+    DEFAULT_MAX_MESSAGE_BYTES,
   ];
   for (const { record: r, input } of prepared) {
     args.push(
@@ -244,8 +256,11 @@ async function record(
     [k.meta, k.log, k.stats, k.dedup, k.dedupExpiry],
     args,
   );
-  if (replyStatus(reply) === 'NotFound') {
-    throw topicNotFound();
+  switch (replyStatus(reply)) {
+    case 'NotFound':
+      throw topicNotFound();
+    case 'TooLong':
+      throw size.tooLong(Number((reply as unknown[])[1]));
   }
   const fields = okFields(reply) as string[];
   return prepared.map((_, i) => {
@@ -264,7 +279,10 @@ export async function publish(
 ): Promise<Published> {
   const topic = topicNameOf(ctx.scope, arn);
   const published = prepare(ctx, isFifoTopicName(topic), input);
-  const [result] = await record(ctx, topic, [{ record: published, input }]);
+  const [result] = await record(ctx, topic, [{ record: published, input }], {
+    bytes: messageSize(published.message, input.messageAttributes),
+    tooLong: messageTooLong,
+  });
   return result as Published;
 }
 
@@ -279,16 +297,6 @@ export async function publishBatch(
 ): Promise<BatchResult<Published>> {
   const topic = topicNameOf(ctx.scope, arn);
   validateBatchEntries(entries, 'PublishBatchRequestEntries');
-  const total = entries.reduce(
-    (sum, e) => sum + messageSize(e.message ?? '', e.messageAttributes),
-    0,
-  );
-  if (total > MAX_MESSAGE_BYTES) {
-    throw new SluiceError(
-      'BatchRequestTooLong',
-      `The length of all the messages put together is more than the limit.`,
-    );
-  }
   const fifo = isFifoTopicName(topic);
   // SNS fails the whole batch, not the entry, for a missing group id.
   if (fifo && entries.some((e) => e.messageGroupId === undefined)) {
@@ -311,7 +319,14 @@ export async function publishBatch(
       failed.push(entryFailure(entry.id, error));
     }
   }
-  const results = prepared.length > 0 ? await record(ctx, topic, prepared) : [];
+  // The whole batch counts against the topic's limit, failed entries too.
+  const results = await record(ctx, topic, prepared, {
+    bytes: entries.reduce(
+      (sum, e) => sum + messageSize(e.message ?? '', e.messageAttributes),
+      0,
+    ),
+    tooLong: batchTooLong,
+  });
   return {
     successful: prepared.map((p, i) => ({
       id: p.id,

@@ -21,7 +21,13 @@ import {
 import { parseFilterPolicy } from './filter-policy';
 import { newConfirmationToken } from './push-messages';
 import { hasLapsed, type SubscriptionRecord } from './subscription-record';
-import { isJsonObject } from './topic-attributes';
+import {
+  DEFAULT_MAX_MESSAGE_BYTES,
+  LARGE_TOPIC_MAX_SUBSCRIPTIONS,
+  isJsonObject,
+  largeTopicProtocolError,
+  largeTopicSubscriptionsError,
+} from './topic-attributes';
 import {
   isFifoTopicName,
   subscriptionArn,
@@ -275,10 +281,17 @@ export async function subscribe(
       pending ? '{}' : '',
       TOKEN_TTL_MS,
       now,
+      DEFAULT_MAX_MESSAGE_BYTES,
+      LARGE_TOPIC_MAX_SUBSCRIPTIONS,
     ],
   );
-  if (replyStatus(reply) === 'NotFound') {
-    throw topicNotFound();
+  switch (replyStatus(reply)) {
+    case 'NotFound':
+      throw topicNotFound();
+    case 'LargeTopicProtocol':
+      throw largeTopicProtocolError([protocol]);
+    case 'LargeTopicFull':
+      throw largeTopicSubscriptionsError();
   }
   const [, id, existing] = reply as [string, string, string?];
   const current = existing

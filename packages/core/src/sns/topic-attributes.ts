@@ -25,6 +25,39 @@ export const isJsonObject = (value: string): boolean => {
 
 const BOOLEAN: Check = (value) => value === 'true' || value === 'false';
 
+/** What a topic takes when it has no MaximumMessageSize: 256 KiB. */
+export const DEFAULT_MAX_MESSAGE_BYTES = 262_144;
+const MAX_MESSAGE_BYTES = { min: 1024, max: 1_048_576 };
+
+/** A topic above the default size may have this many subscriptions, sqs only. */
+export const LARGE_TOPIC_MAX_SUBSCRIPTIONS = 100;
+
+export function largeTopicProtocolError(protocols: readonly string[]) {
+  return new SluiceError(
+    'InvalidParameter',
+    `Invalid parameter: MaximumMessageSize greater than ${DEFAULT_MAX_MESSAGE_BYTES} bytes is not supported for the following protocol: [${protocols.join(', ')}]`,
+  );
+}
+
+export function largeTopicSubscriptionsError() {
+  return new SluiceError(
+    'InvalidParameter',
+    `Invalid parameter: A topic with MaximumMessageSize greater than ${DEFAULT_MAX_MESSAGE_BYTES} bytes supports a maximum of ${LARGE_TOPIC_MAX_SUBSCRIPTIONS} subscriptions`,
+  );
+}
+
+/** MaximumMessageSize: an integer number of bytes, 1 KiB to 1 MiB. */
+const messageSizeCheck: Check = (value, operation) => {
+  const bytes = /^[0-9]{1,7}$/.test(value) ? Number(value) : NaN;
+  if (!(bytes >= MAX_MESSAGE_BYTES.min && bytes <= MAX_MESSAGE_BYTES.max)) {
+    throw new SluiceError(
+      'InvalidParameter',
+      `Invalid parameter: ${operation === 'create' ? 'Attributes Reason: ' : ''}MaximumMessageSize: ${value} is not an integer between ${MAX_MESSAGE_BYTES.min} and ${MAX_MESSAGE_BYTES.max} bytes`,
+    );
+  }
+  return true;
+};
+
 const SETTABLE: Readonly<Record<string, Check>> = {
   DisplayName: (value) => value.length <= 100,
   Policy: isJsonObject,
@@ -45,6 +78,7 @@ const SETTABLE: Readonly<Record<string, Check>> = {
   TracingConfig: (value) => value === 'Active' || value === 'PassThrough',
   ContentBasedDeduplication: BOOLEAN,
   FifoThroughputScope: (value) => value === 'Topic' || value === 'MessageGroup',
+  MaximumMessageSize: messageSizeCheck,
 };
 
 /** Attributes only a FIFO topic has. */

@@ -2,7 +2,7 @@ import type { Redis } from 'ioredis';
 import type { EngineContext } from '../context';
 import type { BatchResult } from '../message-types';
 import type { Page } from '../queues';
-import { addTags, removeTags, type Tags } from '../tags';
+import type { Tags } from '../tags';
 import { FanoutWorker, type FanoutOptions } from './fanout';
 import * as confirmations from './confirmations';
 import * as publishing from './publish';
@@ -12,6 +12,7 @@ import { pushContext } from './push-context';
 import { signingKey } from './signing-key';
 import * as subscriptions from './subscriptions';
 import * as permissions from './topic-permissions';
+import * as topicTags from './topic-tags';
 import { requireTopic } from './topics';
 import * as topics from './topics';
 
@@ -152,22 +153,16 @@ export class TopicEngine {
     return publishing.publishBatch(this.ctx, topicArn, entries);
   }
 
-  async tagResource(topicArn: string, tags: Tags): Promise<void> {
-    const topic = await requireTopic(this.ctx, topicArn, 'ResourceArn');
-    await addTags(this.ctx, topics.keysOf(this.ctx, topic), tags);
+  tagResource(topicArn: string, tags: Tags): Promise<void> {
+    return topicTags.tagTopic(this.ctx, topicArn, tags);
   }
 
-  async untagResource(
-    topicArn: string,
-    keys: readonly string[],
-  ): Promise<void> {
-    const topic = await requireTopic(this.ctx, topicArn, 'ResourceArn');
-    await removeTags(this.ctx, topics.keysOf(this.ctx, topic), keys);
+  untagResource(topicArn: string, keys: readonly string[]): Promise<void> {
+    return topicTags.untagTopic(this.ctx, topicArn, keys);
   }
 
-  async listTagsForResource(topicArn: string): Promise<Tags> {
-    const topic = await requireTopic(this.ctx, topicArn, 'ResourceArn');
-    return this.ctx.redis.hgetall(topics.keysOf(this.ctx, topic).tags);
+  listTagsForResource(topicArn: string): Promise<Tags> {
+    return topicTags.listTopicTags(this.ctx, topicArn);
   }
 
   /**

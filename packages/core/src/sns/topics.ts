@@ -6,7 +6,11 @@ import { replyStatus } from '../script-reply';
 import { validateTags, type Tags } from '../tags';
 import { effectiveTopicDeliveryPolicyJson } from './delivery-policy';
 import {
+  DEFAULT_MAX_MESSAGE_BYTES,
+  LARGE_TOPIC_MAX_SUBSCRIPTIONS,
   defaultTopicPolicy,
+  largeTopicProtocolError,
+  largeTopicSubscriptionsError,
   requestsFifoTopic,
   validateTopicAttributes,
 } from './topic-attributes';
@@ -18,6 +22,7 @@ import {
   validateTopicName,
 } from './topic-names';
 import { hasLapsed, type SubscriptionRecord } from './subscription-record';
+import { SNS_TAG_ERRORS } from './topic-tags';
 
 /** SNS pages ListTopics and ListSubscriptions by 100. */
 export const SNS_PAGE_SIZE = 100;
@@ -35,7 +40,7 @@ export async function createTopic(
   const fifo = requestsFifoTopic(attributes);
   validateTopicName(name, fifo);
   const given = validateTopicAttributes(attributes, 'create', fifo);
-  validateTags(tags);
+  validateTags(tags, SNS_TAG_ERRORS);
   const k = keysOf(ctx, name);
   const reply = await ctx.scripts.run(
     'createTopic',
@@ -187,12 +192,30 @@ export async function setTopicAttributes(
 ): Promise<void> {
   const topic = topicNameOf(ctx.scope, arn);
   validateTopicAttributes({ [name]: value }, 'set', isFifoTopicName(topic));
-  const reply = await ctx.scripts.run(
-    'setTopicAttribute',
-    [keysOf(ctx, topic).meta],
-    [name, value, 'always'],
-  );
-  if (replyStatus(reply) === 'missing') {
-    throw topicNotFound();
+  const k = keysOf(ctx, topic);
+  const reply =
+    name === 'MaximumMessageSize'
+      ? await ctx.scripts.run(
+          'setTopicMessageSize',
+          [k.meta, k.subscriptions],
+          [
+            value,
+            DEFAULT_MAX_MESSAGE_BYTES,
+            LARGE_TOPIC_MAX_SUBSCRIPTIONS,
+            ctx.clock(),
+          ],
+        )
+      : await ctx.scripts.run(
+          'setTopicAttribute',
+          [k.meta],
+          [name, value, 'always'],
+        );
+  switch (replyStatus(reply)) {
+    case 'missing':
+      throw topicNotFound();
+    case 'protocols':
+      throw largeTopicProtocolError((reply as string[]).slice(1));
+    case 'tooMany':
+      throw largeTopicSubscriptionsError();
   }
 }
