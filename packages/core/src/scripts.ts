@@ -38,6 +38,8 @@ export const SCRIPT_NAMES = [
   'confirmSubscription',
   'setTopicAttribute',
   'leaseTopic',
+  'acknowledgeEntries',
+  'setArchivePolicy',
 ] as const;
 
 export type ScriptName = (typeof SCRIPT_NAMES)[number];

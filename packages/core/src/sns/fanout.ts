@@ -33,7 +33,7 @@ import type { SubscriptionRecord } from './subscription-record';
 import { deliverableSubscriptions } from './subscriptions';
 import { isFifoTopicName, subscriptionArn, topicArn } from './topic-names';
 import { topicSigner } from './topic-signer';
-import { keysOf } from './topics';
+import { FANOUT_GROUP, keysOf } from './topics';
 
 export interface FanoutOptions {
   /** this worker's name in the logs' consumer group */
@@ -48,7 +48,7 @@ export interface FanoutOptions {
   readonly push?: PushContext;
 }
 
-const GROUP = 'fanout';
+const GROUP = FANOUT_GROUP;
 const BLOCK_MS = 500;
 const BATCH = 100;
 
@@ -68,7 +68,7 @@ type LogEntry = readonly [string, string[] | null];
  * Delivers what topics' logs record to their subscriptions. Every broker
  * process runs one; they share each log's consumer group, so a message goes
  * to one worker, which sends it to every matching subscription and then
- * acknowledges (and deletes) it. A worker that dies before acknowledging
+ * acknowledges it (and deletes it, unless the topic archives its messages). A worker that dies before acknowledging
  * leaves the message pending; after `claimAfterMs` another worker claims and
  * delivers it again: at least once, never lost. Topics in different Cluster
  * slots are read in one blocking call for now (single-node Redis).
@@ -321,17 +321,18 @@ export class FanoutWorker {
       }),
     );
     const k = keysOf(this.ctx, topic);
-    const ids = entries.map(([id]) => id);
-    const done = this.ctx.redis.multi();
-    for (const [key, n] of counts) {
-      if (n > 0) {
-        done.hincrby(k.stats, key, n);
-      }
-    }
-    await done
-      .xack(k.log, GROUP, ...ids)
-      .xdel(k.log, ...ids)
-      .exec();
+    const counters = [...counts].filter(([, n]) => n > 0);
+    await this.ctx.scripts.run(
+      'acknowledgeEntries',
+      [k.log, k.meta, k.stats],
+      [
+        GROUP,
+        this.ctx.clock(),
+        counters.length,
+        ...counters.flat(),
+        ...entries.map(([id]) => id),
+      ],
+    );
   }
 
   /**

@@ -1,4 +1,5 @@
 import { SluiceError } from '../errors';
+import { parseArchivePolicy } from './archive-policy';
 import { parseTopicDeliveryPolicy } from './delivery-policy';
 import { isSignatureVersion } from './signing';
 
@@ -45,10 +46,18 @@ const SETTABLE: Readonly<Record<string, Check>> = {
   TracingConfig: (value) => value === 'Active' || value === 'PassThrough',
   ContentBasedDeduplication: BOOLEAN,
   FifoThroughputScope: (value) => value === 'Topic' || value === 'MessageGroup',
+  ArchivePolicy: (value) => {
+    parseArchivePolicy(value);
+    return true;
+  },
 };
 
 /** Attributes only a FIFO topic has. */
-const FIFO_ONLY = ['ContentBasedDeduplication', 'FifoThroughputScope'];
+const FIFO_ONLY = [
+  'ContentBasedDeduplication',
+  'FifoThroughputScope',
+  'ArchivePolicy',
+];
 
 export const READ_ONLY_TOPIC_ATTRIBUTES = [
   'TopicArn',
@@ -57,6 +66,7 @@ export const READ_ONLY_TOPIC_ATTRIBUTES = [
   'SubscriptionsPending',
   'SubscriptionsDeleted',
   'EffectiveDeliveryPolicy',
+  'BeginningArchiveTime',
 ] as const;
 
 function invalid(name: string, reason?: string): SluiceError {

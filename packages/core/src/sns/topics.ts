@@ -4,6 +4,11 @@ import { topicKeys, type TopicKeys } from '../keys';
 import { pairsToRecord, type Page, type PageOptions } from '../queues';
 import { replyStatus } from '../script-reply';
 import { validateTags, type Tags } from '../tags';
+import {
+  DAY_MS,
+  beginningArchiveTime,
+  parseArchivePolicy,
+} from './archive-policy';
 import { effectiveTopicDeliveryPolicyJson } from './delivery-policy';
 import {
   defaultTopicPolicy,
@@ -18,6 +23,9 @@ import {
   validateTopicName,
 } from './topic-names';
 import { hasLapsed, type SubscriptionRecord } from './subscription-record';
+
+/** The consumer group of every topic's log (created by createTopic). */
+export const FANOUT_GROUP = 'fanout';
 
 /** SNS pages ListTopics and ListSubscriptions by 100. */
 export const SNS_PAGE_SIZE = 100;
@@ -37,14 +45,17 @@ export async function createTopic(
   const given = validateTopicAttributes(attributes, 'create', fifo);
   validateTags(tags);
   const k = keysOf(ctx, name);
+  const now = ctx.clock();
+  const { ArchivePolicy: archivePolicy, ...rest } = given;
+  const stored = { ...rest, ...archiveFields(archivePolicy, now) };
   const reply = await ctx.scripts.run(
     'createTopic',
     [k.meta, k.tags, k.log, ctx.global.topics],
     [
-      ctx.clock(),
+      now,
       name,
-      Object.keys(given).length,
-      ...Object.entries(given).flat(),
+      Object.keys(stored).length,
+      ...Object.entries(stored).flat(),
       ...Object.entries(tags).flat(),
     ],
   );
@@ -66,6 +77,25 @@ export async function createTopic(
   return topicArn(ctx.scope, name);
 }
 
+/**
+ * An ArchivePolicy's meta fields: the policy, the retention for Lua
+ * (`archive_ms`) and when archiving began. `{}` stores nothing.
+ */
+function archiveFields(
+  policy: string | undefined,
+  now: number,
+): Record<string, string> {
+  const days = policy === undefined ? undefined : parseArchivePolicy(policy);
+  if (policy === undefined || days === undefined) {
+    return {};
+  }
+  return {
+    ArchivePolicy: policy,
+    archive_ms: String(days * DAY_MS),
+    archive_since: String(now),
+  };
+}
+
 export async function deleteTopic(
   ctx: EngineContext,
   arn: string,
@@ -84,6 +114,7 @@ export async function deleteTopic(
       k.dedup,
       k.dedupExpiry,
       k.lease,
+      k.replays,
     ],
     [name],
   );
@@ -162,7 +193,14 @@ export async function getTopicAttributes(
     .map((raw) => JSON.parse(raw) as SubscriptionRecord)
     .filter((r) => !hasLapsed(r, now));
   const pending = records.filter((r) => r.pendingConfirmation).length;
-  const { created: _created, sequence: _sequence, ...attributes } = meta;
+  const {
+    created: _created,
+    sequence: _sequence,
+    log_ms: _logMs,
+    archive_ms: archiveMs,
+    archive_since: archiveSince,
+    ...attributes
+  } = meta;
   return {
     Policy: defaultTopicPolicy(arn, ctx.scope.accountId),
     // SignatureVersion only when set: SNS leaves out the default (1).
@@ -176,6 +214,13 @@ export async function getTopicAttributes(
     EffectiveDeliveryPolicy: effectiveTopicDeliveryPolicyJson(
       attributes.DeliveryPolicy,
     ),
+    ...(archiveMs !== undefined && {
+      BeginningArchiveTime: beginningArchiveTime(
+        Number(archiveSince),
+        Number(archiveMs),
+        now,
+      ),
+    }),
   };
 }
 
@@ -187,12 +232,35 @@ export async function setTopicAttributes(
 ): Promise<void> {
   const topic = topicNameOf(ctx.scope, arn);
   validateTopicAttributes({ [name]: value }, 'set', isFifoTopicName(topic));
-  const reply = await ctx.scripts.run(
-    'setTopicAttribute',
-    [keysOf(ctx, topic).meta],
-    [name, value, 'always'],
-  );
+  const k = keysOf(ctx, topic);
+  const reply =
+    name === 'ArchivePolicy'
+      ? await setArchivePolicy(ctx, k, value)
+      : await ctx.scripts.run(
+          'setTopicAttribute',
+          [k.meta],
+          [name, value, 'always'],
+        );
   if (replyStatus(reply) === 'missing') {
     throw topicNotFound();
   }
+}
+
+/** Sets or (with `{}` or "") removes a FIFO topic's ArchivePolicy. */
+function setArchivePolicy(
+  ctx: EngineContext,
+  k: TopicKeys,
+  value: string,
+): Promise<unknown> {
+  const days = parseArchivePolicy(value);
+  return ctx.scripts.run(
+    'setArchivePolicy',
+    [k.meta, k.log],
+    [
+      days === undefined ? '' : value,
+      (days ?? 0) * DAY_MS,
+      ctx.clock(),
+      FANOUT_GROUP,
+    ],
+  );
 }
