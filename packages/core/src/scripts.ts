@@ -40,6 +40,7 @@ export const SCRIPT_NAMES = [
   'leaseTopic',
   'acknowledgeEntries',
   'setArchivePolicy',
+  'updateReplay',
 ] as const;
 
 export type ScriptName = (typeof SCRIPT_NAMES)[number];

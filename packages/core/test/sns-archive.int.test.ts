@@ -41,9 +41,10 @@ async function drain(
   e: QueueEngine,
   queue: string,
   count: number,
+  ms = 5000,
 ): Promise<ReceivedMessage[]> {
   const got: ReceivedMessage[] = [];
-  const deadline = Date.now() + 5000;
+  const deadline = Date.now() + ms;
   while (got.length < count && Date.now() < deadline) {
     const batch = await e.receiveMessages(queue, {
       maxNumberOfMessages: 10,
@@ -214,5 +215,294 @@ describe('archived messages', () => {
     ]);
     await e.topics.setTopicAttributes(arn, 'ArchivePolicy', '{}');
     expect(await e.redis.xlen(log)).toBe(0);
+  });
+});
+
+interface Envelope {
+  readonly MessageId: string;
+  readonly Message: string;
+  readonly Timestamp: string;
+  readonly Replayed?: boolean;
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+const replayPolicy = (start: number, end?: number) =>
+  JSON.stringify({
+    PointType: 'Timestamp',
+    StartingPoint: iso(start),
+    ...(end !== undefined && { EndingPoint: iso(end) }),
+  });
+
+async function replayStatus(e: QueueEngine, subscriptionArn: string) {
+  return (await e.topics.getSubscriptionAttributes(subscriptionArn))
+    .ReplayStatus;
+}
+
+async function until(check: () => Promise<boolean>): Promise<void> {
+  const deadline = Date.now() + 5000;
+  while (!(await check()) && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** An archiving FIFO topic with two enveloped FIFO queues and m0..m4. */
+async function archivedTopicWithHistory(e: QueueEngine) {
+  const arn = await e.topics.createTopic(fifoTopicName(), {
+    FifoTopic: 'true',
+    ArchivePolicy: archive(1),
+  });
+  const subscribe = async () => {
+    const queue = `q-${randomUUID().slice(0, 8)}.fifo`;
+    await e.createQueue(queue, { FifoQueue: 'true' });
+    const { subscriptionArn } = await e.topics.subscribe(arn, {
+      protocol: 'sqs',
+      endpoint: e.queueArn(queue),
+    });
+    return { queue, subscriptionArn };
+  };
+  const a = await subscribe();
+  const b = await subscribe();
+  const times: number[] = [];
+  const ids: string[] = [];
+  for (const n of [0, 1, 2, 3, 4]) {
+    now += 1000;
+    times.push(now);
+    ids.push((await publish(e, arn, n)).messageId);
+  }
+  for (const { queue } of [a, b]) {
+    expect(await drain(e, queue, 5)).toHaveLength(5);
+  }
+  return { arn, a, b, times, ids };
+}
+
+const envelopes = (messages: readonly ReceivedMessage[]) =>
+  messages.map((m) => JSON.parse(m.body) as Envelope);
+
+describe('replay', () => {
+  test('a ReplayPolicy replays the archive from its StartingPoint, in order, to that subscription only, then delivers live', async () => {
+    const e = deliveringEngine();
+    const { arn, a, b, times, ids } = await archivedTopicWithHistory(e);
+    await e.topics.setSubscriptionAttributes(
+      a.subscriptionArn,
+      'ReplayPolicy',
+      replayPolicy(times[2]!),
+    );
+    const replayed = envelopes(await drain(e, a.queue, 3));
+    expect(replayed.map((m) => m.Message)).toEqual(['m2', 'm3', 'm4']);
+    expect(replayed.map((m) => m.MessageId)).toEqual(ids.slice(2));
+    expect(replayed.map((m) => m.Timestamp)).toEqual(times.slice(2).map(iso));
+    expect(replayed.every((m) => m.Replayed === true)).toBe(true);
+    await until(
+      async () => (await replayStatus(e, a.subscriptionArn)) === 'Completed',
+    );
+    expect(await replayStatus(e, a.subscriptionArn)).toBe('Completed');
+    expect(await replayStatus(e, b.subscriptionArn)).toBeUndefined();
+    expect(
+      (await e.topics.getSubscriptionAttributes(a.subscriptionArn))
+        .ReplayPolicy,
+    ).toBe(replayPolicy(times[2]!));
+
+    now += 1000;
+    await publish(e, arn, 5);
+    for (const { queue } of [a, b]) {
+      const [live] = envelopes(await drain(e, queue, 1));
+      expect(live?.Message).toBe('m5');
+      expect(live).not.toHaveProperty('Replayed');
+    }
+    expect(await drain(e, b.queue, 1, 1500)).toEqual([]);
+    expect(await e.topics.getTopicStats(arn)).toMatchObject({
+      'replayed:sqs': 3,
+    });
+  });
+
+  test('a long replay goes chunk by chunk and joins live delivery without a gap or a repeat', async () => {
+    const e = deliveringEngine();
+    const { arn, a, times } = await archivedTopicWithHistory(e);
+    for (let n = 5; n < 250; n += 10) {
+      await e.topics.publishBatch(
+        arn,
+        Array.from({ length: 10 }, (_, i) => ({
+          id: `e${i}`,
+          message: `m${n + i}`,
+          messageGroupId: 'g',
+          messageDeduplicationId: `d${n + i}`,
+        })),
+      );
+    }
+    expect(await drain(e, a.queue, 250)).toHaveLength(250);
+    await e.topics.setSubscriptionAttributes(
+      a.subscriptionArn,
+      'ReplayPolicy',
+      replayPolicy(times[0]!),
+    );
+    for (let n = 255; n < 260; n++) {
+      await publish(e, arn, n);
+    }
+    const got = envelopes(await drain(e, a.queue, 260, 10_000));
+    expect(got.map((m) => m.Message)).toEqual(
+      Array.from({ length: 260 }, (_, n) => `m${n}`),
+    );
+    expect(await drain(e, a.queue, 1, 1000)).toEqual([]);
+  });
+
+  test('an EndingPoint replays up to it and then pauses the subscription', async () => {
+    const e = deliveringEngine();
+    const { arn, a, b, times } = await archivedTopicWithHistory(e);
+    await e.topics.setSubscriptionAttributes(
+      a.subscriptionArn,
+      'ReplayPolicy',
+      replayPolicy(times[1]!, times[2]),
+    );
+    expect(envelopes(await drain(e, a.queue, 2)).map((m) => m.Message)).toEqual(
+      ['m1', 'm2'],
+    );
+    await until(
+      async () => (await replayStatus(e, a.subscriptionArn)) === 'Completed',
+    );
+    now += 1000;
+    await publish(e, arn, 5);
+    expect(envelopes(await drain(e, b.queue, 1))[0]?.Message).toBe('m5');
+    expect(await drain(e, a.queue, 1, 1500)).toEqual([]);
+    // A new policy without an EndingPoint resumes from where it says.
+    await e.topics.setSubscriptionAttributes(
+      a.subscriptionArn,
+      'ReplayPolicy',
+      replayPolicy(times[4]! + 1),
+    );
+    expect(envelopes(await drain(e, a.queue, 1))[0]?.Message).toBe('m5');
+  });
+
+  test('Subscribe with a ReplayPolicy starts the new subscription from the archive', async () => {
+    const e = deliveringEngine();
+    const { arn, times } = await archivedTopicWithHistory(e);
+    const queue = `q-${randomUUID().slice(0, 8)}.fifo`;
+    await e.createQueue(queue, { FifoQueue: 'true' });
+    await e.topics.subscribe(arn, {
+      protocol: 'sqs',
+      endpoint: e.queueArn(queue),
+      attributes: {
+        RawMessageDelivery: 'true',
+        ReplayPolicy: replayPolicy(times[0]!),
+      },
+    });
+    expect((await drain(e, queue, 5)).map((m) => m.body)).toEqual([
+      'm0',
+      'm1',
+      'm2',
+      'm3',
+      'm4',
+    ]);
+  });
+
+  test('ReplayStatus is Pending until a worker runs the replay; Failed once the topic stops archiving', async () => {
+    const prefix = `t-${randomUUID()}`;
+    const e = fixture.engine({ prefix });
+    const arn = await e.topics.createTopic(fifoTopicName(), {
+      FifoTopic: 'true',
+      ArchivePolicy: archive(1),
+    });
+    const queue = await subscribedFifoQueue(e, arn);
+    const { items } = await e.topics.listSubscriptionsByTopic(arn);
+    const { subscriptionArn } = items[0]!;
+    expect(await replayStatus(e, subscriptionArn)).toBeUndefined();
+    await e.topics.setSubscriptionAttributes(
+      subscriptionArn,
+      'ReplayPolicy',
+      replayPolicy(now),
+    );
+    expect(await replayStatus(e, subscriptionArn)).toBe('Pending');
+    await e.topics.setTopicAttributes(arn, 'ArchivePolicy', '{}');
+    deliveringEngine(prefix);
+    await until(
+      async () => (await replayStatus(e, subscriptionArn)) === 'Failed',
+    );
+    expect(await replayStatus(e, subscriptionArn)).toBe('Failed');
+    // a failed replay does not hold live delivery back
+    await publish(e, arn, 0);
+    expect((await drain(e, queue, 1)).map((m) => m.body)).toEqual(['m0']);
+    await e.topics.setSubscriptionAttributes(
+      subscriptionArn,
+      'ReplayPolicy',
+      '',
+    );
+    expect(await replayStatus(e, subscriptionArn)).toBeUndefined();
+  });
+
+  test('ReplayPolicy errors', async () => {
+    const e = fixture.engine();
+    const standard = await e.topics.createTopic(
+      `t-${randomUUID().slice(0, 8)}`,
+    );
+    const queue = `q-${randomUUID().slice(0, 8)}`;
+    await e.createQueue(queue);
+    await expectSluiceError(
+      e.topics.subscribe(standard, {
+        protocol: 'sqs',
+        endpoint: e.queueArn(queue),
+        attributes: { ReplayPolicy: replayPolicy(now) },
+      }),
+      'InvalidParameter',
+      'Invalid parameter: ReplayPolicy Reason: ReplayPolicy can only be set for subscriptions to FIFO topics',
+    );
+    const unarchived = await e.topics.createTopic(fifoTopicName(), {
+      FifoTopic: 'true',
+    });
+    await expectSluiceError(
+      e.topics.subscribe(unarchived, {
+        protocol: 'sqs',
+        endpoint: e.queueArn(queue),
+        attributes: { ReplayPolicy: replayPolicy(now) },
+      }),
+      'InvalidParameter',
+      'Invalid parameter: ReplayPolicy Reason: the topic has no ArchivePolicy',
+    );
+    const arn = await e.topics.createTopic(fifoTopicName(), {
+      FifoTopic: 'true',
+      ArchivePolicy: archive(1),
+    });
+    const { subscriptionArn } = await e.topics.subscribe(arn, {
+      protocol: 'sqs',
+      endpoint: e.queueArn(queue),
+    });
+    const refused: [string, RegExp][] = [
+      ['{', /failed to parse JSON/],
+      ['"x"', /must be a JSON object/],
+      [
+        JSON.stringify({ PointType: 'Offset', StartingPoint: iso(now) }),
+        /PointType must be Timestamp/,
+      ],
+      [
+        JSON.stringify({ PointType: 'Timestamp' }),
+        /StartingPoint must be an ISO 8601 timestamp/,
+      ],
+      [
+        JSON.stringify({ PointType: 'Timestamp', StartingPoint: 'yesterday' }),
+        /StartingPoint must be/,
+      ],
+      [replayPolicy(now + 60_000), /must not be in the future/],
+      [
+        replayPolicy(now, now - 1),
+        /EndingPoint must not be before StartingPoint/,
+      ],
+      [
+        JSON.stringify({
+          PointType: 'Timestamp',
+          StartingPoint: iso(now),
+          From: 1,
+        }),
+        /unknown field From/,
+      ],
+    ];
+    for (const [value, message] of refused) {
+      await expectSluiceError(
+        e.topics.setSubscriptionAttributes(
+          subscriptionArn,
+          'ReplayPolicy',
+          value,
+        ),
+        'InvalidParameter',
+        message,
+      );
+    }
   });
 });

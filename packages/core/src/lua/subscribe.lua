@@ -2,9 +2,11 @@
 -- endpoint, which SNS answers with instead (when its attributes agree). A
 -- pending subscription whose confirmation time has passed no longer counts:
 -- it is replaced. When the subscription (new or existing) awaits
--- confirmation, a confirmation token is stored for it.
+-- confirmation, a confirmation token is stored for it. A new subscription
+-- with a ReplayPolicy starts its replay here, before fan-out can see it.
 -- KEYS[1] meta  KEYS[2] subscriptions
 -- KEYS[3] confirmation token key (unused when ARGV[5] is "")
+-- KEYS[4] replays
 -- ARGV[1] new subscription id
 -- ARGV[2] protocol
 -- ARGV[3] endpoint
@@ -12,6 +14,7 @@
 -- ARGV[5] confirmation token JSON ("" when the protocol needs none)
 -- ARGV[6] ms the token lives
 -- ARGV[7] now (ms)
+-- ARGV[8] the new subscription's replay state (JSON), or ""
 -- Returns {"created", id} | {"exists", id, record} | {"NotFound"}
 if redis.call('EXISTS', KEYS[1]) == 0 then
   return {'NotFound'}
@@ -42,5 +45,8 @@ for i = 1, #all, 2 do
   end
 end
 redis.call('HSET', KEYS[2], ARGV[1], ARGV[4])
+if ARGV[8] ~= '' then
+  redis.call('HSET', KEYS[4], ARGV[1], ARGV[8])
+end
 remember(ARGV[1])
 return {'created', ARGV[1]}

@@ -20,6 +20,7 @@ import {
 } from './delivery-policy';
 import { parseFilterPolicy } from './filter-policy';
 import { newConfirmationToken } from './push-messages';
+import { newReplay, parseReplayPolicy, replayStatus } from './replay-policy';
 import { hasLapsed, type SubscriptionRecord } from './subscription-record';
 import { isJsonObject } from './topic-attributes';
 import {
@@ -177,6 +178,17 @@ function validateSubscriptionAttribute(
       return;
     case 'SubscriptionRoleArn':
       return;
+    case 'ReplayPolicy':
+      if (value !== '') {
+        if (!subscription.fifoTopic) {
+          throw invalid(
+            name,
+            'ReplayPolicy can only be set for subscriptions to FIFO topics',
+          );
+        }
+        parseReplayPolicy(value, ctx.clock());
+      }
+      return;
     default:
       throw invalid('AttributeName');
   }
@@ -263,10 +275,11 @@ export async function subscribe(
     attributes,
   };
   const token = pending ? newConfirmationToken() : '';
+  const replay = await newReplay(ctx, topic, attributes.ReplayPolicy);
   const k = keysOf(ctx, topic);
   const reply = await ctx.scripts.run(
     'subscribe',
-    [k.meta, k.subscriptions, k.confirmation(token)],
+    [k.meta, k.subscriptions, k.confirmation(token), k.replays],
     [
       randomUUID(),
       protocol,
@@ -275,6 +288,7 @@ export async function subscribe(
       pending ? '{}' : '',
       TOKEN_TTL_MS,
       now,
+      replay,
     ],
   );
   if (replyStatus(reply) === 'NotFound') {
@@ -337,9 +351,10 @@ export async function unsubscribe(
   push: PushContext | undefined,
 ): Promise<void> {
   const ref = subscriptionOf(ctx.scope, arn);
+  const k = keysOf(ctx, ref.topic);
   const reply = await ctx.scripts.run(
     'updateSubscription',
-    [keysOf(ctx, ref.topic).subscriptions],
+    [k.subscriptions, k.replays],
     [ref.id, 'delete'],
   );
   if (replyStatus(reply) === 'NotFound') {
@@ -386,6 +401,7 @@ export async function getSubscriptionAttributes(
   const record = await readSubscription(ctx, ref);
   return {
     ...(await effectiveDeliveryPolicy(ctx, ref.topic, record)),
+    ...(await replayStatus(ctx, ref.topic, ref.id)),
     ...record.attributes,
     SubscriptionArn: arn,
     TopicArn: topicArn(ctx.scope, ref.topic),
@@ -415,11 +431,14 @@ export async function setSubscriptionAttributes(
     value,
     record.attributes,
   );
+  const replay =
+    name === 'ReplayPolicy' ? await newReplay(ctx, ref.topic, value) : '';
+  const k = keysOf(ctx, ref.topic);
   okFields(
     await ctx.scripts.run(
       'updateSubscription',
-      [keysOf(ctx, ref.topic).subscriptions],
-      [ref.id, 'set', name, value],
+      [k.subscriptions, k.replays],
+      [ref.id, 'set', name, value, replay],
     ),
   );
 }
