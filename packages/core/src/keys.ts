@@ -83,6 +83,8 @@ export interface TopicKeys {
   readonly dedupExpiry: string;
   /** FIFO: string, the delivery worker that alone fans the topic out (PX) */
   readonly lease: string;
+  /** FIFO: hash, subscription id -> JSON state of its replay */
+  readonly replays: string;
 }
 
 export function topicKeys(prefix: string, name: string): TopicKeys {
@@ -99,6 +101,7 @@ export function topicKeys(prefix: string, name: string): TopicKeys {
     dedup: `${base}fifo-dedup`,
     dedupExpiry: `${base}fifo-dedup-expiry`,
     lease: `${base}fanout-lease`,
+    replays: `${base}replays`,
   };
 }
 

@@ -39,6 +39,9 @@ export const SCRIPT_NAMES = [
   'setTopicAttribute',
   'setTopicMessageSize',
   'leaseTopic',
+  'acknowledgeEntries',
+  'setArchivePolicy',
+  'updateReplay',
 ] as const;
 
 export type ScriptName = (typeof SCRIPT_NAMES)[number];

@@ -11,7 +11,8 @@ if redis.call('EXISTS', KEYS[1]) == 1 then
   table.insert(reply, 1, 'exists')
   return reply
 end
-redis.call('HSET', KEYS[1], 'created', ARGV[1])
+-- log_ms 0: log entry ids follow the caller's clock from the first publish
+redis.call('HSET', KEYS[1], 'created', ARGV[1], 'log_ms', 0)
 local i = 4
 for _ = 1, tonumber(ARGV[3]) do
   redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1])

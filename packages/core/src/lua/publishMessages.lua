@@ -4,6 +4,9 @@
 -- a message whose deduplication key was recorded within the window is
 -- acknowledged with the first message's id and sequence number and logged
 -- nothing; the others take the topic's next sequence numbers, in order.
+-- Entry ids carry the caller's clock (ms, never going back: `log_ms` in meta),
+-- so the log is an archive searchable by publish time; a topic created before
+-- `log_ms` existed takes Redis's time once to start from.
 -- KEYS[1] meta  KEYS[2] log  KEYS[3] stats  KEYS[4] dedup  KEYS[5] dedup-expiry
 -- ARGV[1] wake channel
 -- ARGV[2] now (ms)
@@ -20,7 +23,7 @@
 --         was logged
 --       | {"TopicNeedsDeduplicationId"}: a message has no deduplication id and
 --         the topic no ContentBasedDeduplication; nothing was logged
-local meta = redis.call('HMGET', KEYS[1], 'created', 'ContentBasedDeduplication', 'FifoThroughputScope', 'sequence', 'MaximumMessageSize')
+local meta = redis.call('HMGET', KEYS[1], 'created', 'ContentBasedDeduplication', 'FifoThroughputScope', 'sequence', 'MaximumMessageSize', 'log_ms')
 if not meta[1] then
   return {'NotFound'}
 end
@@ -33,6 +36,19 @@ local perGroup = meta[3] == 'MessageGroup'
 local sequence = tonumber(meta[4]) or 0
 local now = tonumber(ARGV[2])
 local count = (#ARGV - 5) / 5
+local logMs = tonumber(meta[6])
+
+local function append(...)
+  if not logMs then
+    local id = redis.call('XADD', KEYS[2], '*', ...)
+    logMs = tonumber(string.match(id, '^(%d+)'))
+    return
+  end
+  if now > logMs then
+    logMs = now
+  end
+  redis.call('XADD', KEYS[2], string.format('%d-*', logMs), ...)
+end
 
 local expired = redis.call('ZRANGEBYSCORE', KEYS[5], '-inf', now, 'LIMIT', 0, count * 2 + 10)
 if #expired > 0 then
@@ -78,7 +94,7 @@ for n = 1, count do
   elseif key then
     sequence = sequence + 1
     local sequenceText = formatSequence(sequence)
-    redis.call('XADD', KEYS[2], '*', 'm', ARGV[i + 1], 's', sequenceText)
+    append('m', ARGV[i + 1], 's', sequenceText)
     known[key] = id .. ' ' .. sequenceText
     dedup[#dedup + 1] = key
     dedup[#dedup + 1] = known[key]
@@ -89,7 +105,7 @@ for n = 1, count do
     reply[#reply + 1] = id
     reply[#reply + 1] = sequenceText
   else
-    redis.call('XADD', KEYS[2], '*', 'm', ARGV[i + 1])
+    append('m', ARGV[i + 1])
     added = added + 1
     reply[#reply + 1] = 'published'
     reply[#reply + 1] = id
@@ -102,6 +118,7 @@ if #dedup > 0 then
   redis.call('ZADD', KEYS[5], unpack(dedupEnds))
 end
 if added > 0 then
+  redis.call('HSET', KEYS[1], 'log_ms', string.format('%d', logMs))
   redis.call('HINCRBY', KEYS[3], 'published', added)
   redis.call('PUBLISH', ARGV[1], added)
 end

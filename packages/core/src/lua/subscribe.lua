@@ -2,9 +2,11 @@
 -- endpoint, which SNS answers with instead (when its attributes agree). A
 -- pending subscription whose confirmation time has passed no longer counts:
 -- it is replaced. When the subscription (new or existing) awaits
--- confirmation, a confirmation token is stored for it.
+-- confirmation, a confirmation token is stored for it. A new subscription
+-- with a ReplayPolicy starts its replay here, before fan-out can see it.
 -- KEYS[1] meta  KEYS[2] subscriptions
 -- KEYS[3] confirmation token key (unused when ARGV[5] is "")
+-- KEYS[4] replays
 -- ARGV[1] new subscription id
 -- ARGV[2] protocol
 -- ARGV[3] endpoint
@@ -15,6 +17,7 @@
 -- ARGV[8] the default message size: a topic whose MaximumMessageSize is above
 --         it takes new subscriptions of protocol sqs only, up to ARGV[9]
 -- ARGV[9] most subscriptions such a topic may have
+-- ARGV[10] the new subscription's replay state (JSON), or ""
 -- Returns {"created", id} | {"exists", id, record} | {"NotFound"}
 --       | {"LargeTopicProtocol"} | {"LargeTopicFull"}
 if redis.call('EXISTS', KEYS[1]) == 0 then
@@ -55,5 +58,8 @@ if size and size > tonumber(ARGV[8]) then
   end
 end
 redis.call('HSET', KEYS[2], ARGV[1], ARGV[4])
+if ARGV[10] ~= '' then
+  redis.call('HSET', KEYS[4], ARGV[1], ARGV[10])
+end
 remember(ARGV[1])
 return {'created', ARGV[1]}

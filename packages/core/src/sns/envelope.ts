@@ -10,6 +10,8 @@ export interface EnvelopeContext {
   readonly subscriptionArn: string;
   /** where Unsubscribe links point (the broker's public URL) */
   readonly publicUrl: string;
+  /** a replay from the topic's archive: the envelope says `Replayed: true` */
+  readonly replayed?: boolean;
 }
 
 /** The body a protocol gets: MessageStructure=json picks its own entry. */
@@ -74,5 +76,6 @@ export function notificationEnvelope(
         ]),
       ),
     }),
+    ...(context.replayed && { Replayed: true }),
   });
 }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { queueNameFromArn } from '../arn';
 import type { EngineContext } from '../context';
@@ -29,12 +30,13 @@ import {
 } from './filter-policy';
 import { attributesOf, type PublishedRecord } from './published-record';
 import { notificationPush } from './push-messages';
+import { pausesLiveDelivery, type ReplayState } from './replay-policy';
 import type { SignatureFields } from './signing';
 import type { SubscriptionRecord } from './subscription-record';
 import { deliverableSubscriptions } from './subscriptions';
 import { isFifoTopicName, subscriptionArn, topicArn } from './topic-names';
 import { topicSigner } from './topic-signer';
-import { keysOf } from './topics';
+import { FANOUT_GROUP, keysOf } from './topics';
 
 export interface FanoutOptions {
   /** this worker's name in the logs' consumer group */
@@ -49,8 +51,10 @@ export interface FanoutOptions {
   readonly push?: PushContext;
 }
 
-const GROUP = 'fanout';
+const GROUP = FANOUT_GROUP;
 const BLOCK_MS = 500;
+/** how long a read waits for new messages while replays have work to do */
+const REPLAY_BLOCK_MS = 10;
 const BATCH = 100;
 
 type Outcome = 'delivered' | 'filtered' | 'failed';
@@ -69,7 +73,7 @@ type LogEntry = readonly [string, string[] | null];
  * Delivers what topics' logs record to their subscriptions. Every broker
  * process runs one; they share each log's consumer group, so a message goes
  * to one worker, which sends it to every matching subscription and then
- * acknowledges (and deletes) it. A worker that dies before acknowledging
+ * acknowledges it (and deletes it, unless the topic archives its messages). A worker that dies before acknowledging
  * leaves the message pending; after `claimAfterMs` another worker claims and
  * delivers it again: at least once, never lost. Topics in different Cluster
  * slots are read in one blocking call for now (single-node Redis).
@@ -81,6 +85,10 @@ type LogEntry = readonly [string, string[] | null];
  * delivery its own. So no message overtakes an earlier one of its group, and
  * what is delivered twice carries the same deduplication id, which a FIFO
  * queue drops within its 5-minute window.
+ *
+ * The lease holder also runs a FIFO topic's replays (ReplayPolicy): each
+ * round, one chunk of the archived log per replaying subscription, which
+ * gets nothing live until its replay has caught up with what the group read.
  */
 export class FanoutWorker {
   private running = false;
@@ -90,6 +98,8 @@ export class FanoutWorker {
   private readonly leased = new Set<string>();
   /** leased FIFO topics whose pending entries go out before anything new */
   private readonly backlog = new Set<string>();
+  /** whether the last round left replays with work to do */
+  private replaying = false;
 
   constructor(
     private readonly ctx: EngineContext,
@@ -221,6 +231,10 @@ export class FanoutWorker {
       (t) =>
         !isFifoTopicName(t) || (this.leased.has(t) && !this.backlog.has(t)),
     );
+    const replays = await Promise.all(
+      topics.filter(isFifoTopicName).map((t) => this.replayRound(t)),
+    );
+    this.replaying = replays.includes(true);
     if (topics.length === 0) {
       await new Promise((r) => setTimeout(r, BLOCK_MS));
       return;
@@ -233,7 +247,7 @@ export class FanoutWorker {
       'COUNT',
       BATCH,
       'BLOCK',
-      BLOCK_MS,
+      this.replaying ? REPLAY_BLOCK_MS : BLOCK_MS,
       'STREAMS',
       ...logs,
       ...logs.map(() => '>'),
@@ -293,7 +307,10 @@ export class FanoutWorker {
       const record = fields && recordOf(fields);
       return record ? [record] : [];
     });
-    const subscriptions = await deliverableSubscriptions(this.ctx, topic);
+    const paused = await this.replayingSubscriptions(topic);
+    const subscriptions = (
+      await deliverableSubscriptions(this.ctx, topic)
+    ).filter((s) => !paused.has(s.id));
     const sign = await this.notificationSigner(topic);
     const counts = new Map<string, number>();
     const rawMessages = new Map<string, PreparedMessage | undefined>();
@@ -322,17 +339,137 @@ export class FanoutWorker {
       }),
     );
     const k = keysOf(this.ctx, topic);
-    const ids = entries.map(([id]) => id);
-    const done = this.ctx.redis.multi();
-    for (const [key, n] of counts) {
-      if (n > 0) {
-        done.hincrby(k.stats, key, n);
+    const counters = [...counts].filter(([, n]) => n > 0);
+    await this.ctx.scripts.run(
+      'acknowledgeEntries',
+      [k.log, k.meta, k.stats],
+      [
+        GROUP,
+        this.ctx.clock(),
+        counters.length,
+        ...counters.flat(),
+        ...entries.map(([id]) => id),
+      ],
+    );
+  }
+
+  /** Subscriptions of a FIFO topic that get nothing live: they replay. */
+  private async replayingSubscriptions(topic: string): Promise<Set<string>> {
+    if (!isFifoTopicName(topic)) {
+      return new Set();
+    }
+    const replays = await this.replays(topic);
+    return new Set(
+      [...replays].filter(([, r]) => pausesLiveDelivery(r)).map(([id]) => id),
+    );
+  }
+
+  private async replays(topic: string): Promise<Map<string, ReplayState>> {
+    const raw = await this.ctx.redis.hgetall(keysOf(this.ctx, topic).replays);
+    return new Map(
+      Object.entries(raw).map(([id, json]) => [
+        id,
+        JSON.parse(json) as ReplayState,
+      ]),
+    );
+  }
+
+  /**
+   * One chunk of each running replay of a leased FIFO topic; returns whether
+   * any replay has work left. A replay fails when the topic stops archiving.
+   */
+  private async replayRound(topic: string): Promise<boolean> {
+    const running = [...(await this.replays(topic))].filter(
+      ([, r]) => r.status === 'Pending' || r.status === 'In progress',
+    );
+    if (running.length === 0) {
+      return false;
+    }
+    const k = keysOf(this.ctx, topic);
+    const archived = await this.ctx.redis.hexists(k.meta, 'archive_ms');
+    const subscriptions = await deliverableSubscriptions(this.ctx, topic);
+    const sign = await this.notificationSigner(topic);
+    let more = false;
+    for (const [id, replay] of running) {
+      const subscription = subscriptions.find((s) => s.id === id);
+      if (!subscription) {
+        continue;
+      }
+      const next = archived
+        ? await this.replayChunk(topic, subscription, replay, sign)
+        : { ...replay, status: 'Failed' as const };
+      await this.ctx.scripts.run(
+        'updateReplay',
+        [k.replays],
+        [id, replay.id, JSON.stringify(next)],
+      );
+      more ||= next.status === 'In progress';
+    }
+    return more;
+  }
+
+  /**
+   * Sends one subscription the next archived entries of its replay, up to
+   * its EndingPoint or, without one, to the last entry the group read (what
+   * comes after, live delivery brings once the replay is complete).
+   */
+  private async replayChunk(
+    topic: string,
+    subscription: { id: string; record: SubscriptionRecord },
+    replay: ReplayState,
+    sign: NotificationSigner,
+  ): Promise<ReplayState> {
+    const k = keysOf(this.ctx, topic);
+    const until =
+      replay.end !== undefined
+        ? String(replay.end)
+        : await this.lastDeliveredId(k.log);
+    const entries = await this.ctx.redis.xrange(
+      k.log,
+      replay.next,
+      until,
+      'COUNT',
+      BATCH,
+    );
+    const records = entries.flatMap(([, fields]) => {
+      const record = recordOf(fields);
+      return record && this.wants(subscription.record, record) ? [record] : [];
+    });
+    const delivered = await this.deliverAll(
+      topic,
+      subscription,
+      records,
+      new Map(),
+      sign,
+      replay.id,
+    );
+    if (delivered) {
+      await this.ctx.redis.hincrby(
+        k.stats,
+        `replayed:${subscription.record.protocol}`,
+        delivered,
+      );
+    }
+    const last = entries[entries.length - 1]?.[0];
+    const done =
+      entries.length < BATCH &&
+      (replay.end === undefined || this.ctx.clock() > replay.end);
+    return {
+      ...replay,
+      status: done ? 'Completed' : 'In progress',
+      next: last === undefined ? replay.next : `(${last}`,
+    };
+  }
+
+  private async lastDeliveredId(log: string): Promise<string> {
+    const groups = (await this.ctx.redis.xinfo('GROUPS', log)) as unknown[][];
+    for (const info of groups) {
+      const field = (name: string) => info[info.indexOf(name) + 1];
+      if (field('name') === GROUP) {
+        return String(field('last-delivered-id'));
       }
     }
-    await done
-      .xack(k.log, GROUP, ...ids)
-      .xdel(k.log, ...ids)
-      .exec();
+    return '0-0';
   }
 
   /**
@@ -404,6 +541,7 @@ export class FanoutWorker {
     records: readonly PublishedRecord[],
     rawMessages: Map<string, PreparedMessage | undefined>,
     sign: NotificationSigner,
+    replay?: string,
   ): Promise<number | undefined> {
     const { attributes, protocol, endpoint } = subscription.record;
     if (needsConfirmation(protocol)) {
@@ -417,7 +555,10 @@ export class FanoutWorker {
     );
     const fifoTopic = isFifoTopicName(topic);
     const raw = attributes.RawMessageDelivery === 'true';
-    const context = this.envelopeContext(topic, subscription.id);
+    const context = {
+      ...this.envelopeContext(topic, subscription.id),
+      replayed: replay !== undefined,
+    };
     const messages = records.flatMap((record) => {
       const body = bodyFor(record, protocol);
       const messageAttributes = attributesOf(record);
@@ -427,7 +568,7 @@ export class FanoutWorker {
       const size = messageSize(body, messageAttributes);
       // A raw message is the same for every subscription: validated, hashed
       // and encoded once per read, with an id of its own per queue.
-      const fields = queueFields(record, fifoQueue, fifoTopic);
+      const fields = queueFields(record, fifoQueue, fifoTopic, replay);
       const prepared = raw
         ? cached(rawMessages, `${record.id}\n${protocol}\n${fifoQueue}`, () =>
             this.prepare(
@@ -574,22 +715,37 @@ function recordOf(fields: readonly string[]): PublishedRecord | undefined {
  * What SNS passes a queue beside the body: a FIFO queue gets the group and
  * deduplication ids (so it keeps each group's order and drops a redelivery);
  * a standard queue gets the group id of a standard topic's message (fair
- * queues) but none of a FIFO topic's.
+ * queues) but none of a FIFO topic's. A replay gives each message a
+ * deduplication id of its own (the same for every attempt of that replay),
+ * so the queue's 5-minute window does not drop what a replay resends.
  */
 function queueFields(
   record: PublishedRecord,
   fifoQueue: boolean,
   fifoTopic: boolean,
+  replay: string | undefined,
 ): Pick<SendMessageInput, 'messageGroupId' | 'messageDeduplicationId'> {
   if (fifoQueue) {
     return {
       messageGroupId: record.group,
-      messageDeduplicationId: record.dedup,
+      messageDeduplicationId:
+        replay === undefined
+          ? record.dedup
+          : replayDeduplicationId(replay, record),
     };
   }
   return !fifoTopic && record.group !== undefined
     ? { messageGroupId: record.group }
     : {};
+}
+
+function replayDeduplicationId(
+  replay: string,
+  record: PublishedRecord,
+): string {
+  return createHash('sha256')
+    .update(`${replay}\n${record.dedup ?? record.id}`)
+    .digest('hex');
 }
 
 function cached<T>(map: Map<string, T>, key: string, make: () => T): T {

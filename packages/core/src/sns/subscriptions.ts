@@ -20,6 +20,7 @@ import {
 } from './delivery-policy';
 import { parseFilterPolicy } from './filter-policy';
 import { newConfirmationToken } from './push-messages';
+import { newReplay, parseReplayPolicy, replayStatus } from './replay-policy';
 import { hasLapsed, type SubscriptionRecord } from './subscription-record';
 import {
   DEFAULT_MAX_MESSAGE_BYTES,
@@ -183,6 +184,17 @@ function validateSubscriptionAttribute(
       return;
     case 'SubscriptionRoleArn':
       return;
+    case 'ReplayPolicy':
+      if (value !== '') {
+        if (!subscription.fifoTopic) {
+          throw invalid(
+            name,
+            'ReplayPolicy can only be set for subscriptions to FIFO topics',
+          );
+        }
+        parseReplayPolicy(value, ctx.clock());
+      }
+      return;
     default:
       throw invalid('AttributeName');
   }
@@ -269,10 +281,11 @@ export async function subscribe(
     attributes,
   };
   const token = pending ? newConfirmationToken() : '';
+  const replay = await newReplay(ctx, topic, attributes.ReplayPolicy);
   const k = keysOf(ctx, topic);
   const reply = await ctx.scripts.run(
     'subscribe',
-    [k.meta, k.subscriptions, k.confirmation(token)],
+    [k.meta, k.subscriptions, k.confirmation(token), k.replays],
     [
       randomUUID(),
       protocol,
@@ -283,6 +296,7 @@ export async function subscribe(
       now,
       DEFAULT_MAX_MESSAGE_BYTES,
       LARGE_TOPIC_MAX_SUBSCRIPTIONS,
+      replay,
     ],
   );
   switch (replyStatus(reply)) {
@@ -350,9 +364,10 @@ export async function unsubscribe(
   push: PushContext | undefined,
 ): Promise<void> {
   const ref = subscriptionOf(ctx.scope, arn);
+  const k = keysOf(ctx, ref.topic);
   const reply = await ctx.scripts.run(
     'updateSubscription',
-    [keysOf(ctx, ref.topic).subscriptions],
+    [k.subscriptions, k.replays],
     [ref.id, 'delete'],
   );
   if (replyStatus(reply) === 'NotFound') {
@@ -399,6 +414,7 @@ export async function getSubscriptionAttributes(
   const record = await readSubscription(ctx, ref);
   return {
     ...(await effectiveDeliveryPolicy(ctx, ref.topic, record)),
+    ...(await replayStatus(ctx, ref.topic, ref.id)),
     ...record.attributes,
     SubscriptionArn: arn,
     TopicArn: topicArn(ctx.scope, ref.topic),
@@ -428,11 +444,14 @@ export async function setSubscriptionAttributes(
     value,
     record.attributes,
   );
+  const replay =
+    name === 'ReplayPolicy' ? await newReplay(ctx, ref.topic, value) : '';
+  const k = keysOf(ctx, ref.topic);
   okFields(
     await ctx.scripts.run(
       'updateSubscription',
-      [keysOf(ctx, ref.topic).subscriptions],
-      [ref.id, 'set', name, value],
+      [k.subscriptions, k.replays],
+      [ref.id, 'set', name, value, replay],
     ),
   );
 }

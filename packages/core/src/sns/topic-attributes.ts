@@ -1,4 +1,5 @@
 import { SluiceError } from '../errors';
+import { parseArchivePolicy } from './archive-policy';
 import { parseTopicDeliveryPolicy } from './delivery-policy';
 import { isSignatureVersion } from './signing';
 
@@ -79,10 +80,18 @@ const SETTABLE: Readonly<Record<string, Check>> = {
   ContentBasedDeduplication: BOOLEAN,
   FifoThroughputScope: (value) => value === 'Topic' || value === 'MessageGroup',
   MaximumMessageSize: messageSizeCheck,
+  ArchivePolicy: (value) => {
+    parseArchivePolicy(value);
+    return true;
+  },
 };
 
 /** Attributes only a FIFO topic has. */
-const FIFO_ONLY = ['ContentBasedDeduplication', 'FifoThroughputScope'];
+const FIFO_ONLY = [
+  'ContentBasedDeduplication',
+  'FifoThroughputScope',
+  'ArchivePolicy',
+];
 
 export const READ_ONLY_TOPIC_ATTRIBUTES = [
   'TopicArn',
@@ -91,6 +100,7 @@ export const READ_ONLY_TOPIC_ATTRIBUTES = [
   'SubscriptionsPending',
   'SubscriptionsDeleted',
   'EffectiveDeliveryPolicy',
+  'BeginningArchiveTime',
 ] as const;
 
 function invalid(name: string, reason?: string): SluiceError {

@@ -4,6 +4,11 @@ import { topicKeys, type TopicKeys } from '../keys';
 import { pairsToRecord, type Page, type PageOptions } from '../queues';
 import { replyStatus } from '../script-reply';
 import { validateTags, type Tags } from '../tags';
+import {
+  DAY_MS,
+  beginningArchiveTime,
+  parseArchivePolicy,
+} from './archive-policy';
 import { effectiveTopicDeliveryPolicyJson } from './delivery-policy';
 import {
   DEFAULT_MAX_MESSAGE_BYTES,
@@ -24,6 +29,9 @@ import {
 import { hasLapsed, type SubscriptionRecord } from './subscription-record';
 import { SNS_TAG_ERRORS } from './topic-tags';
 
+/** The consumer group of every topic's log (created by createTopic). */
+export const FANOUT_GROUP = 'fanout';
+
 /** SNS pages ListTopics and ListSubscriptions by 100. */
 export const SNS_PAGE_SIZE = 100;
 
@@ -42,14 +50,17 @@ export async function createTopic(
   const given = validateTopicAttributes(attributes, 'create', fifo);
   validateTags(tags, SNS_TAG_ERRORS);
   const k = keysOf(ctx, name);
+  const now = ctx.clock();
+  const { ArchivePolicy: archivePolicy, ...rest } = given;
+  const stored = { ...rest, ...archiveFields(archivePolicy, now) };
   const reply = await ctx.scripts.run(
     'createTopic',
     [k.meta, k.tags, k.log, ctx.global.topics],
     [
-      ctx.clock(),
+      now,
       name,
-      Object.keys(given).length,
-      ...Object.entries(given).flat(),
+      Object.keys(stored).length,
+      ...Object.entries(stored).flat(),
       ...Object.entries(tags).flat(),
     ],
   );
@@ -71,6 +82,25 @@ export async function createTopic(
   return topicArn(ctx.scope, name);
 }
 
+/**
+ * An ArchivePolicy's meta fields: the policy, the retention for Lua
+ * (`archive_ms`) and when archiving began. `{}` stores nothing.
+ */
+function archiveFields(
+  policy: string | undefined,
+  now: number,
+): Record<string, string> {
+  const days = policy === undefined ? undefined : parseArchivePolicy(policy);
+  if (policy === undefined || days === undefined) {
+    return {};
+  }
+  return {
+    ArchivePolicy: policy,
+    archive_ms: String(days * DAY_MS),
+    archive_since: String(now),
+  };
+}
+
 export async function deleteTopic(
   ctx: EngineContext,
   arn: string,
@@ -89,6 +119,7 @@ export async function deleteTopic(
       k.dedup,
       k.dedupExpiry,
       k.lease,
+      k.replays,
     ],
     [name],
   );
@@ -167,7 +198,14 @@ export async function getTopicAttributes(
     .map((raw) => JSON.parse(raw) as SubscriptionRecord)
     .filter((r) => !hasLapsed(r, now));
   const pending = records.filter((r) => r.pendingConfirmation).length;
-  const { created: _created, sequence: _sequence, ...attributes } = meta;
+  const {
+    created: _created,
+    sequence: _sequence,
+    log_ms: _logMs,
+    archive_ms: archiveMs,
+    archive_since: archiveSince,
+    ...attributes
+  } = meta;
   return {
     Policy: defaultTopicPolicy(arn, ctx.scope.accountId),
     // SignatureVersion only when set: SNS leaves out the default (1).
@@ -181,6 +219,13 @@ export async function getTopicAttributes(
     EffectiveDeliveryPolicy: effectiveTopicDeliveryPolicyJson(
       attributes.DeliveryPolicy,
     ),
+    ...(archiveMs !== undefined && {
+      BeginningArchiveTime: beginningArchiveTime(
+        Number(archiveSince),
+        Number(archiveMs),
+        now,
+      ),
+    }),
   };
 }
 
@@ -194,22 +239,24 @@ export async function setTopicAttributes(
   validateTopicAttributes({ [name]: value }, 'set', isFifoTopicName(topic));
   const k = keysOf(ctx, topic);
   const reply =
-    name === 'MaximumMessageSize'
-      ? await ctx.scripts.run(
-          'setTopicMessageSize',
-          [k.meta, k.subscriptions],
-          [
-            value,
-            DEFAULT_MAX_MESSAGE_BYTES,
-            LARGE_TOPIC_MAX_SUBSCRIPTIONS,
-            ctx.clock(),
-          ],
-        )
-      : await ctx.scripts.run(
-          'setTopicAttribute',
-          [k.meta],
-          [name, value, 'always'],
-        );
+    name === 'ArchivePolicy'
+      ? await setArchivePolicy(ctx, k, value)
+      : name === 'MaximumMessageSize'
+        ? await ctx.scripts.run(
+            'setTopicMessageSize',
+            [k.meta, k.subscriptions],
+            [
+              value,
+              DEFAULT_MAX_MESSAGE_BYTES,
+              LARGE_TOPIC_MAX_SUBSCRIPTIONS,
+              ctx.clock(),
+            ],
+          )
+        : await ctx.scripts.run(
+            'setTopicAttribute',
+            [k.meta],
+            [name, value, 'always'],
+          );
   switch (replyStatus(reply)) {
     case 'missing':
       throw topicNotFound();
@@ -218,4 +265,23 @@ export async function setTopicAttributes(
     case 'tooMany':
       throw largeTopicSubscriptionsError();
   }
+}
+
+/** Sets or (with `{}` or "") removes a FIFO topic's ArchivePolicy. */
+function setArchivePolicy(
+  ctx: EngineContext,
+  k: TopicKeys,
+  value: string,
+): Promise<unknown> {
+  const days = parseArchivePolicy(value);
+  return ctx.scripts.run(
+    'setArchivePolicy',
+    [k.meta, k.log],
+    [
+      days === undefined ? '' : value,
+      (days ?? 0) * DAY_MS,
+      ctx.clock(),
+      FANOUT_GROUP,
+    ],
+  );
 }
