@@ -54,6 +54,8 @@ export interface SnsResults {
 }
 
 export interface SnsRunContext {
+  /** signed SNS envelopes rather than raw delivery */
+  readonly envelope: boolean;
   readonly publishers: number;
   readonly consumers: number;
   readonly workers: number;
@@ -184,7 +186,7 @@ function profileLines({ config, publishes, profile }: ProfiledFanout) {
 export function renderSns(context: SnsRunContext, results: SnsResults): string {
   const invalid = results.duplicates + results.foreign > 0;
   return [
-    `1 KiB messages, raw delivery to SQS queues; ${context.publishers} ` +
+    `1 KiB messages, ${context.envelope ? "SNS's signed JSON envelope (SignatureVersion 1)" : 'raw delivery'} to SQS queues; ${context.publishers} ` +
       `publisher loops; ${context.workers} delivery worker process(es); ` +
       `median of ${context.runs} run(s)`,
     `until consumed: ${context.consumers} consumer loops (at least one per ` +

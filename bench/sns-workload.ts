@@ -22,6 +22,15 @@ export interface FanoutTopic {
   readonly topicArn: string;
   /** queue names on the engine */
   readonly queues: readonly string[];
+  /** subscriptions get SNS's signed JSON envelope rather than raw messages */
+  readonly envelope: boolean;
+}
+
+/** The published message a queue's body carries. */
+function messageOf(topic: FanoutTopic, body: string): string {
+  return topic.envelope
+    ? (JSON.parse(body) as { Message: string }).Message
+    : body;
 }
 
 /** How a run decides that everything was delivered. */
@@ -220,7 +229,7 @@ export class FanoutRun {
         topic.queues[queue]!,
         { run, waitSeconds: WAIT_SECONDS },
         () => ledger.complete(queue),
-        ({ body }) => ledger.record(queue, body),
+        ({ body }) => ledger.record(queue, messageOf(topic, body)),
       );
       if (topic.queues.every((_, q) => ledger.complete(q))) {
         this.finished ||= performance.now();
@@ -273,7 +282,7 @@ export async function fanoutLatency(
       () => mine.size >= total,
       ({ body }, receivedAt) => {
         // The send time is unique enough to tell this run's messages apart.
-        const sentAt = sentAtOf(body);
+        const sentAt = sentAtOf(messageOf(topic, body));
         if (!mine.has(sentAt)) {
           mine.add(sentAt);
           latencies.push(receivedAt - sentAt);

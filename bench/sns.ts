@@ -36,11 +36,13 @@ import { FanoutRun, fanoutLatency, type FanoutTopic } from './sns-workload';
 const USAGE = `usage: npm run bench:sns -- [--publishes N] [--workers N]
     [--concurrency N] [--consumers N] [--latency-rate N]
     [--latency-seconds N] [--runs N] [--profile] [--worker-cpu-prof DIR]
-    [--quick] [--json]
+    [--envelope] [--quick] [--json]
 
 SNS fan-out on the engine: publish throughput to 1, 10 and 100 queue
 subscriptions and publish → queue latency, with the delivery workers in
-processes of their own, all on one redis-server. See bench/README.md.`;
+processes of their own, all on one redis-server. Subscriptions get raw
+delivery, or with --envelope SNS's signed JSON envelope (one RSA signature
+per message). See bench/README.md.`;
 
 const FANOUTS = [1, 10, 100] as const;
 const LATENCY_FANOUTS = [1, 10] as const;
@@ -61,6 +63,8 @@ interface Options {
   readonly runs: number;
   readonly profile: boolean;
   readonly workerCpuProf: string | undefined;
+  /** signed SNS envelopes instead of raw delivery */
+  readonly envelope: boolean;
   readonly json: boolean;
 }
 
@@ -82,6 +86,7 @@ function parseOptions(): Options | undefined {
       runs: { type: 'string' },
       profile: { type: 'boolean', default: false },
       'worker-cpu-prof': { type: 'string' },
+      envelope: { type: 'boolean', default: false },
       ...COMMON_OPTIONS,
     },
   });
@@ -99,6 +104,7 @@ function parseOptions(): Options | undefined {
     runs: sized('runs', values.runs),
     profile: values.profile,
     workerCpuProf: values['worker-cpu-prof'],
+    envelope: values.envelope,
     json: values.json,
   };
 }
@@ -114,8 +120,11 @@ const CONFIGS: readonly Config[] = [10, 1, 100].flatMap((fanout) =>
   ),
 );
 
-/** A topic per fan-out, each with queues of its own, raw delivery. */
-async function createTopics(api: EngineApi): Promise<FanoutTopic[]> {
+/** A topic per fan-out, each with queues of its own. */
+async function createTopics(
+  api: EngineApi,
+  envelope: boolean,
+): Promise<FanoutTopic[]> {
   const { engine } = api;
   const topics: FanoutTopic[] = [];
   for (const fanout of FANOUTS) {
@@ -126,11 +135,11 @@ async function createTopics(api: EngineApi): Promise<FanoutTopic[]> {
       await engine.topics.subscribe(topicArn, {
         protocol: 'sqs',
         endpoint: queueArn(engine.scope, queue),
-        attributes: { RawMessageDelivery: 'true' },
+        attributes: { RawMessageDelivery: String(!envelope) },
       });
       queues.push(queue);
     }
-    topics.push({ fanout, topicArn, queues });
+    topics.push({ fanout, topicArn, queues, envelope });
   }
   return topics;
 }
@@ -291,7 +300,7 @@ async function main(options: Options): Promise<void> {
     const { redis, admin } = await openAdmin(closers, prefix);
     const api = EngineApi.open(redis.url, prefix);
     closers.add(() => api.close());
-    const topics = await createTopics(api);
+    const topics = await createTopics(api, options.envelope);
     const workers = await startSnsWorkers({
       count: options.workers,
       redisUrl: redis.url,
@@ -303,6 +312,7 @@ async function main(options: Options): Promise<void> {
     const bench = new SnsBench(admin, api, workers, topics, options);
     const results = await bench.run();
     const context: SnsRunContext = {
+      envelope: options.envelope,
       publishers: options.publishers,
       consumers: options.consumers,
       workers: options.workers,
