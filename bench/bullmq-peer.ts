@@ -1,5 +1,53 @@
 import { Queue, Worker } from 'bullmq';
+import {
+  Countdown,
+  expectDrained,
+  type BacklogSystem,
+  type Drain,
+} from './backlog';
 import { bodiesOf, runBatches } from './workload';
+
+const QUEUE_NAME = 'bench';
+/** addBulk loops of the worker benchmark's untimed fill. */
+const FILL_LOOPS = 10;
+
+/** The benchmarks' BullMQ queue: a completed job leaves nothing behind. */
+export function openBullmqQueue(url: string, prefix: string): Queue {
+  return new Queue(QUEUE_NAME, {
+    connection: { url },
+    prefix,
+    defaultJobOptions: { removeOnComplete: true },
+  });
+}
+
+/** A Worker whose job does nothing, so what runs is BullMQ's bookkeeping. */
+export function openBullmqWorker(
+  url: string,
+  prefix: string,
+  concurrency: number,
+  autorun: boolean,
+): Worker {
+  return new Worker(QUEUE_NAME, () => Promise.resolve(), {
+    connection: { url },
+    prefix,
+    concurrency,
+    autorun,
+  });
+}
+
+/** `total` jobs of 1 KiB, addBulk of ten from `concurrency` loops. */
+export function addJobs(
+  queue: Queue,
+  total: number,
+  concurrency: number,
+): Promise<number> {
+  return runBatches(total, concurrency, async (size) => {
+    await queue.addBulk(
+      bodiesOf(size).map((body) => ({ name: 'message', data: { body } })),
+    );
+    return size;
+  });
+}
 
 interface Waiter {
   readonly target: number;
@@ -38,17 +86,8 @@ export class BullmqPeer {
     prefix: string,
     concurrency: number,
   ): Promise<BullmqPeer> {
-    const connection = { url };
-    const queue = new Queue('bench', {
-      connection,
-      prefix,
-      defaultJobOptions: { removeOnComplete: true },
-    });
-    const worker = new Worker('bench', () => Promise.resolve(), {
-      connection,
-      prefix,
-      concurrency,
-    });
+    const queue = openBullmqQueue(url, prefix);
+    const worker = openBullmqWorker(url, prefix, concurrency, true);
     await Promise.all([queue.waitUntilReady(), worker.waitUntilReady()]);
     return new BullmqPeer(queue, worker, concurrency);
   }
@@ -58,12 +97,7 @@ export class BullmqPeer {
     const done = new Promise<void>((resolve, reject) => {
       this.waiter = { target: this.completed + total, resolve, reject };
     });
-    const produce = runBatches(total, this.concurrency, async (size) => {
-      await this.queue.addBulk(
-        bodiesOf(size).map((body) => ({ name: 'message', data: { body } })),
-      );
-      return size;
-    });
+    const produce = addJobs(this.queue, total, this.concurrency);
     // Awaited together so a failed job rejects at once, even mid-production.
     await Promise.all([produce, done]);
     return total;
@@ -72,5 +106,60 @@ export class BullmqPeer {
   async close(): Promise<void> {
     await this.worker.close();
     await this.queue.close();
+  }
+}
+
+/**
+ * For the worker benchmark: jobs added first (addBulk), then a Worker
+ * started on the backlog, timed until the last job completed.
+ */
+export class BullmqBacklog implements BacklogSystem {
+  readonly name = 'bullmq';
+
+  private constructor(
+    private readonly url: string,
+    private readonly prefix: string,
+    private readonly queue: Queue,
+  ) {}
+
+  static async open(url: string, prefix: string): Promise<BullmqBacklog> {
+    const queue = openBullmqQueue(url, prefix);
+    await queue.waitUntilReady();
+    return new BullmqBacklog(url, prefix, queue);
+  }
+
+  async fill(total: number): Promise<void> {
+    await addJobs(this.queue, total, FILL_LOOPS);
+  }
+
+  async consumer(total: number, concurrency: number): Promise<Drain> {
+    const countdown = new Countdown(total);
+    const worker = openBullmqWorker(this.url, this.prefix, concurrency, false);
+    worker.on('completed', () => countdown.add(1));
+    worker.on('failed', (_job, error) => countdown.fail(error));
+    worker.on('error', (error) => countdown.fail(error));
+    await worker.waitUntilReady();
+    return {
+      run: async () => {
+        worker.run().catch((error: unknown) => countdown.fail(error));
+        await countdown.done;
+      },
+      close: async () => {
+        await worker.close();
+        expectDrained(this.name, countdown.acknowledged, total);
+        const left = await this.queue.getJobCountByTypes(
+          'waiting',
+          'active',
+          'delayed',
+        );
+        if (left !== 0) {
+          throw new Error(`${this.name}: ${left} jobs left in the queue`);
+        }
+      },
+    };
+  }
+
+  close(): Promise<void> {
+    return this.queue.close();
   }
 }

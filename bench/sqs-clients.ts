@@ -76,7 +76,8 @@ const CREDENTIALS = { accessKeyId: 'test', secretAccessKey: 'test' };
 /** The AWS SDK v3 over keep-alive sockets, `maxSockets` of them at most. */
 export class SdkApi implements SqsApi {
   private readonly agent: Agent;
-  private readonly client: SQSClient;
+  /** the configured client, for code that takes an SQSClient of its own */
+  readonly client: SQSClient;
 
   constructor(endpoint: string, maxSockets: number) {
     this.agent = new Agent({ keepAlive: true, maxSockets });

@@ -1,0 +1,74 @@
+/**
+ * What the worker benchmark asks of each system: fill a queue with a
+ * backlog (untimed), then drain it with a consumer of a given concurrency.
+ */
+
+export const SYSTEMS = [
+  'sluice-redis',
+  'sluice-http',
+  'bullmq',
+  'rsmq',
+] as const;
+export type SystemName = (typeof SYSTEMS)[number];
+
+/** A consumer set up and connected, not yet consuming. */
+export interface Drain {
+  /** starts consuming; resolves when `total` messages are acknowledged */
+  run(): Promise<void>;
+  /** stops the consumer and checks it left nothing behind (untimed) */
+  close(): Promise<void>;
+}
+
+export interface BacklogSystem {
+  readonly name: SystemName;
+  /** adds `total` messages of 1 KiB to the system's empty queue */
+  fill(total: number): Promise<void>;
+  /** a consumer with a no-op handler, ready to drain `total` messages */
+  consumer(total: number, concurrency: number): Promise<Drain>;
+  close(): Promise<void>;
+}
+
+/** Resolves `done` once `target` acknowledgements were counted. */
+export class Countdown {
+  readonly done: Promise<void>;
+  private count = 0;
+  private resolve: () => void = () => undefined;
+  private reject: (error: unknown) => void = () => undefined;
+
+  constructor(private readonly target: number) {
+    this.done = new Promise((resolve, reject) => {
+      this.resolve = resolve;
+      this.reject = reject;
+    });
+    // A failure before anyone awaits `done` must not crash the process.
+    this.done.catch(() => undefined);
+  }
+
+  get acknowledged(): number {
+    return this.count;
+  }
+
+  add(count: number): void {
+    this.count += count;
+    if (this.count >= this.target) {
+      this.resolve();
+    }
+  }
+
+  fail(error: unknown): void {
+    this.reject(error);
+  }
+}
+
+/** Fails when a drain acknowledged other than the backlog it was given. */
+export function expectDrained(
+  system: SystemName,
+  acknowledged: number,
+  total: number,
+): void {
+  if (acknowledged !== total) {
+    throw new Error(
+      `${system}: acknowledged ${acknowledged} of a backlog of ${total}`,
+    );
+  }
+}

@@ -1,0 +1,179 @@
+import { SYSTEMS, type SystemName } from './backlog';
+import { jsonLine, rate, table, times } from './format';
+
+/** Figures of one drain; the report shows the medians over the runs. */
+export interface DrainFigures {
+  msgs_per_s: number;
+  /** CPU time per message, µs: redis-server, this process, the broker */
+  redis_cpu_us_per_msg: number;
+  consumer_cpu_us_per_msg: number;
+  broker_cpu_us_per_msg: number;
+}
+
+export type Cell = Readonly<Record<SystemName, DrainFigures>>;
+
+export interface WorkerResults {
+  /** by concurrency */
+  readonly cells: ReadonlyMap<number, Partial<Cell>>;
+}
+
+export interface WorkerRunContext {
+  readonly messages: number;
+  readonly runs: number;
+  /** where the consumers, the broker and Redis ran, and on what */
+  readonly setting: readonly string[];
+}
+
+/** The issue's targets, all at this concurrency. */
+export const TARGET_CONCURRENCY = 50;
+
+interface Target {
+  readonly name: string;
+  readonly system: SystemName;
+  readonly peer: SystemName;
+  readonly factor: number;
+}
+
+const TARGETS: readonly Target[] = [
+  {
+    name: 'sluice_redis_vs_bullmq',
+    system: 'sluice-redis',
+    peer: 'bullmq',
+    factor: 2,
+  },
+  {
+    name: 'sluice_redis_vs_rsmq',
+    system: 'sluice-redis',
+    peer: 'rsmq',
+    factor: 1,
+  },
+  {
+    name: 'sluice_http_vs_bullmq',
+    system: 'sluice-http',
+    peer: 'bullmq',
+    factor: 1,
+  },
+];
+
+const LABEL: Record<SystemName, string> = {
+  'sluice-redis': 'sluice-redis (RedisTransport)',
+  'sluice-http': 'sluice-http (HttpTransport → broker)',
+  bullmq: 'bullmq (Worker)',
+  rsmq: 'rsmq (receive + delete loops)',
+};
+
+const micros = (value: number | undefined) =>
+  value === undefined || Number.isNaN(value) ? '' : value.toFixed(1);
+
+const ratio = (cell: Partial<Cell>, system: SystemName, peer: SystemName) => {
+  const mine = cell[system]?.msgs_per_s;
+  const theirs = cell[peer]?.msgs_per_s;
+  return mine === undefined || theirs === undefined ? undefined : mine / theirs;
+};
+
+function cellTable(cell: Partial<Cell>): string {
+  const present = SYSTEMS.filter((system) => cell[system]);
+  return table([
+    [
+      'system',
+      'msg/s',
+      'vs bullmq',
+      'vs rsmq',
+      'Redis µs/msg',
+      'consumer µs/msg',
+      'broker µs/msg',
+    ],
+    ...present.map((system) => {
+      const figures = cell[system]!;
+      const vs = (peer: SystemName) => {
+        const value = ratio(cell, system, peer);
+        return value === undefined ? '' : times(value);
+      };
+      return [
+        LABEL[system],
+        rate(figures.msgs_per_s),
+        vs('bullmq'),
+        vs('rsmq'),
+        micros(figures.redis_cpu_us_per_msg),
+        micros(figures.consumer_cpu_us_per_msg),
+        system === 'sluice-http' ? micros(figures.broker_cpu_us_per_msg) : '',
+      ];
+    }),
+  ]);
+}
+
+interface Verdict {
+  readonly target: Target;
+  readonly ratio: number | undefined;
+  readonly met: boolean;
+}
+
+function verdicts(results: WorkerResults): Verdict[] {
+  const cell = results.cells.get(TARGET_CONCURRENCY) ?? {};
+  return TARGETS.map((target) => {
+    const value = ratio(cell, target.system, target.peer);
+    return { target, ratio: value, met: (value ?? 0) >= target.factor };
+  });
+}
+
+function verdictLine(results: WorkerResults, verdict: Verdict): string {
+  const { target } = verdict;
+  const cell = results.cells.get(TARGET_CONCURRENCY) ?? {};
+  const mine = cell[target.system]?.msgs_per_s;
+  const theirs = cell[target.peer]?.msgs_per_s;
+  const head =
+    `target: ${target.system} >= ${target.factor === 1 ? '' : `${target.factor}× `}` +
+    `${target.peer} at concurrency ${TARGET_CONCURRENCY}: `;
+  if (verdict.ratio === undefined || mine === undefined) {
+    return `${head}not measured`;
+  }
+  return (
+    `${head}${verdict.met ? 'PASS' : 'MISS'} (${rate(mine)} vs ` +
+    `${rate(theirs!)} msg/s, ${times(verdict.ratio)})`
+  );
+}
+
+export function renderWorker(
+  context: WorkerRunContext,
+  results: WorkerResults,
+): string {
+  const cells = [...results.cells].flatMap(([concurrency, cell]) => [
+    '',
+    `concurrency ${concurrency}`,
+    cellTable(cell),
+  ]);
+  return [
+    `consume a pre-filled backlog of ${rate(context.messages)} messages of ` +
+      `1 KiB with a no-op handler, timed from the consumer's start to the ` +
+      `last acknowledgement; median of ${context.runs} run(s)`,
+    'µs/msg: CPU time per message of redis-server, of this process (the ' +
+      'consumer) and of the broker process (sluice-http only)',
+    ...context.setting,
+    ...cells,
+    '',
+    ...verdicts(results).map((v) => verdictLine(results, v)),
+  ].join('\n');
+}
+
+/** One line of JSON: every figure, the targets' ratios and verdicts. */
+export function workerJson(results: WorkerResults): string {
+  const figures: Record<string, number | boolean> = {};
+  for (const [concurrency, cell] of results.cells) {
+    for (const system of SYSTEMS) {
+      for (const [name, value] of Object.entries(cell[system] ?? {})) {
+        // Only sluice-http goes through the broker.
+        if (name !== 'broker_cpu_us_per_msg' || system === 'sluice-http') {
+          figures[`c${concurrency}_${system.replace('-', '_')}_${name}`] =
+            value;
+        }
+      }
+    }
+  }
+  for (const { target, ratio: value, met } of verdicts(results)) {
+    if (value !== undefined) {
+      figures[`c${TARGET_CONCURRENCY}_${target.name}`] = value;
+      figures[`target_${target.name}_met`] = met;
+    }
+  }
+  return jsonLine(figures);
+}

@@ -1,0 +1,174 @@
+import {
+  Consumer,
+  HttpTransport,
+  RedisTransport,
+  type Transport,
+} from '../packages/worker/src';
+import {
+  Countdown,
+  expectDrained,
+  type BacklogSystem,
+  type Drain,
+  type SystemName,
+} from './backlog';
+import type { EngineApi } from './engine-api';
+import type { SdkApi } from './sqs-clients';
+import { bodiesOf, runBatches } from './workload';
+
+const QUEUE = 'bench-worker';
+/**
+ * After an HTTP consumer stops, the broker may not yet have seen its
+ * aborted long polls close: one still waiting when the next backlog
+ * arrives takes up to ten messages for a client that is gone, and they stay
+ * invisible for the queue's 30 s visibility timeout.
+ */
+const HTTP_SETTLE_MS = 1000;
+/** SendMessageBatch loops of the untimed fill. */
+const FILL_LOOPS = 10;
+
+/**
+ * The transport the consumer was given, counting the deletes that
+ * succeeded: the run ends at the last acknowledgement, not at the last
+ * handler call (the Consumer emits `processed` before its delete).
+ */
+class CountingTransport implements Transport {
+  countdown: Countdown | undefined;
+
+  constructor(private readonly inner: Transport) {}
+
+  get queue(): string {
+    return this.inner.queue;
+  }
+
+  receive(...args: Parameters<Transport['receive']>) {
+    return this.inner.receive(...args);
+  }
+
+  async delete(...args: Parameters<Transport['delete']>) {
+    const outcome = await this.inner.delete(...args);
+    this.countdown?.add(outcome.successful.length);
+    return outcome;
+  }
+
+  changeVisibility(...args: Parameters<Transport['changeVisibility']>) {
+    return this.inner.changeVisibility(...args);
+  }
+
+  send(...args: Parameters<Transport['send']>) {
+    return this.inner.send(...args);
+  }
+
+  close(): void {
+    this.inner.close();
+  }
+}
+
+/**
+ * The worker SDK's Consumer on one transport, all its options at their
+ * defaults (batches of 10, prefetch 10, long polls of 20 s) but the
+ * concurrency. `filler` is an engine on the same key prefix as the queue
+ * the transport reads: the backlog goes in with engine.sendMessageBatch.
+ */
+class SluiceSystem implements BacklogSystem {
+  private readonly transport: CountingTransport;
+
+  constructor(
+    readonly name: SystemName,
+    private readonly filler: EngineApi,
+    transport: Transport,
+    private readonly settleMs: number,
+  ) {
+    this.transport = new CountingTransport(transport);
+  }
+
+  async fill(total: number): Promise<void> {
+    await runBatches(total, FILL_LOOPS, async (size) => {
+      await this.filler.sendBatch(
+        QUEUE,
+        bodiesOf(size).map((body) => ({ body })),
+      );
+      return size;
+    });
+    const { visible, inFlight } = await this.depth();
+    if (visible !== total || inFlight !== 0) {
+      throw new Error(
+        `${this.name}: after the fill ${visible} messages visible and ` +
+          `${inFlight} in flight, not ${total} and 0`,
+      );
+    }
+  }
+
+  consumer(total: number, concurrency: number): Promise<Drain> {
+    const countdown = new Countdown(total);
+    const consumer = new Consumer({
+      transport: this.transport,
+      handleMessage: () => undefined,
+      concurrency,
+    });
+    consumer.on('error', (error) => countdown.fail(error));
+    consumer.on('processing_error', (error) => countdown.fail(error));
+    this.transport.countdown = countdown;
+    return Promise.resolve({
+      run: async () => {
+        consumer.start();
+        await countdown.done;
+      },
+      close: async () => {
+        await consumer.stop();
+        this.transport.countdown = undefined;
+        expectDrained(this.name, countdown.acknowledged, total);
+        const { visible, inFlight } = await this.depth();
+        if (visible + inFlight !== 0) {
+          throw new Error(
+            `${this.name}: ${visible + inFlight} messages left in the queue`,
+          );
+        }
+        await new Promise((resolve) => setTimeout(resolve, this.settleMs));
+      },
+    });
+  }
+
+  private async depth(): Promise<{ visible: number; inFlight: number }> {
+    const attributes = await this.filler.engine.getQueueAttributes(QUEUE, [
+      'ApproximateNumberOfMessages',
+      'ApproximateNumberOfMessagesNotVisible',
+    ]);
+    return {
+      visible: Number(attributes.ApproximateNumberOfMessages),
+      inFlight: Number(attributes.ApproximateNumberOfMessagesNotVisible),
+    };
+  }
+
+  close(): Promise<void> {
+    this.transport.close();
+    return Promise.resolve();
+  }
+}
+
+/** The RedisTransport on the engine in this process. */
+export async function sluiceRedis(api: EngineApi): Promise<BacklogSystem> {
+  await api.createQueue(QUEUE);
+  return new SluiceSystem(
+    'sluice-redis',
+    api,
+    new RedisTransport({ engine: api.engine, queue: QUEUE }),
+    0,
+  );
+}
+
+/**
+ * The HttpTransport through the broker, over `sdk`'s AWS SDK v3 client
+ * (keep-alive); `filler` shares the broker's key prefix.
+ */
+export async function sluiceHttp(
+  sdk: SdkApi,
+  filler: EngineApi,
+): Promise<BacklogSystem> {
+  const queueUrl = await sdk.createQueue(QUEUE);
+  return new SluiceSystem(
+    'sluice-http',
+    filler,
+    new HttpTransport({ queueUrl, sqs: sdk.client }),
+    HTTP_SETTLE_MS,
+  );
+}

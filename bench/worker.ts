@@ -1,0 +1,289 @@
+import { randomUUID } from 'node:crypto';
+import { loadavg } from 'node:os';
+import { parseArgs } from 'node:util';
+import type { Redis } from 'ioredis';
+import { SYSTEMS, type BacklogSystem, type SystemName } from './backlog';
+import { BullmqBacklog } from './bullmq-peer';
+import { cpuDuring, processCpuMs } from './cpu';
+import { EngineApi } from './engine-api';
+import { deleteKeys, redisCpuMs } from './redis-tools';
+import { RsmqPeer } from './rsmq-peer';
+import {
+  COMMON_OPTIONS,
+  Closers,
+  log,
+  machine,
+  medians,
+  openAdmin,
+  positiveInteger,
+  redisVersion,
+  runMain,
+  sizeReader,
+} from './setup';
+import { SdkApi } from './sqs-clients';
+import { startBrokerProcess, type SqsServer } from './sqs-servers';
+import { sluiceHttp, sluiceRedis } from './worker-sluice';
+import {
+  renderWorker,
+  workerJson,
+  type Cell,
+  type DrainFigures,
+  type WorkerRunContext,
+} from './worker-report';
+
+const USAGE = `usage: npm run bench:worker -- [--messages N] [--concurrency 1,10,50]
+    [--runs N] [--systems sluice-redis,sluice-http,bullmq,rsmq]
+    [--broker-cpu-prof DIR] [--quick] [--json]
+
+The worker SDK's Consumer draining a pre-filled backlog with a no-op
+handler, over the Redis transport and over HTTP (the built broker in its own
+process: run \`npm run build\` first), beside a BullMQ Worker and RSMQ
+receive + delete loops on the same redis-server. See bench/README.md.`;
+
+interface Options {
+  readonly messages: number;
+  readonly concurrencies: readonly number[];
+  readonly runs: number;
+  readonly systems: readonly SystemName[];
+  readonly brokerCpuProf: string | undefined;
+  readonly json: boolean;
+}
+
+/** Defaults of a full run (about 2 min on two cores) and of --quick. */
+const SIZES = {
+  messages: { full: '20000', quick: '1000' },
+  runs: { full: '3', quick: '1' },
+} as const;
+
+function listOf<T>(name: string, raw: string, parse: (item: string) => T) {
+  const items = raw.split(',').map((item) => parse(item.trim()));
+  if (items.length === 0) {
+    throw new Error(`--${name} needs at least one value`);
+  }
+  return items;
+}
+
+function systemName(raw: string): SystemName {
+  const found = SYSTEMS.find((system) => system === raw);
+  if (!found) {
+    throw new Error(`unknown system "${raw}": one of ${SYSTEMS.join(', ')}`);
+  }
+  return found;
+}
+
+function parseOptions(): Options | undefined {
+  const { values } = parseArgs({
+    options: {
+      ...COMMON_OPTIONS,
+      messages: { type: 'string' },
+      concurrency: { type: 'string', default: '1,10,50' },
+      runs: { type: 'string' },
+      systems: { type: 'string', default: SYSTEMS.join(',') },
+      'broker-cpu-prof': { type: 'string' },
+    },
+  });
+  if (values.help) {
+    return undefined;
+  }
+  const sized = sizeReader(SIZES, values.quick);
+  return {
+    messages: sized('messages', values.messages),
+    concurrencies: listOf('concurrency', values.concurrency, (item) =>
+      positiveInteger('concurrency', item),
+    ),
+    runs: sized('runs', values.runs),
+    systems: listOf('systems', values.systems, systemName),
+    brokerCpuProf: values['broker-cpu-prof'],
+    json: values.json,
+  };
+}
+
+/** A drain that hangs fails the run instead of the whole benchmark waiting. */
+const deadlineMs = (messages: number) => 60_000 + messages * 5;
+
+function withDeadline<T>(work: Promise<T>, ms: number, what: string) {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`${what}: not done within ${ms} ms`)),
+      ms,
+    );
+  });
+  return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
+}
+
+class WorkerBench {
+  constructor(
+    private readonly admin: Redis,
+    private readonly broker: SqsServer | undefined,
+    private readonly systems: readonly BacklogSystem[],
+    private readonly options: Options,
+  ) {}
+
+  /** Fills the system's queue (untimed), then times one drain of it. */
+  async drain(
+    system: BacklogSystem,
+    messages: number,
+    concurrency: number,
+  ): Promise<DrainFigures> {
+    await system.fill(messages);
+    const drain = await system.consumer(messages, concurrency);
+    const what = `${system.name} at concurrency ${concurrency}`;
+    const { result: ms, cpuMs } = await cpuDuring(
+      {
+        redis: () => redisCpuMs(this.admin),
+        consumer: processCpuMs,
+        broker: () => this.broker?.cpuMs() ?? NaN,
+      },
+      async () => {
+        const started = performance.now();
+        await withDeadline(drain.run(), deadlineMs(messages), what);
+        return performance.now() - started;
+      },
+    );
+    await drain.close();
+    const perMessage = (value: number) => (value * 1000) / messages;
+    return {
+      msgs_per_s: (messages * 1000) / ms,
+      redis_cpu_us_per_msg: perMessage(cpuMs.redis),
+      consumer_cpu_us_per_msg: perMessage(cpuMs.consumer),
+      broker_cpu_us_per_msg: perMessage(cpuMs.broker),
+    };
+  }
+
+  /** Every concurrency, every system in turn: a slow spell hits them all. */
+  async repetition(messages: number): Promise<Map<number, Partial<Cell>>> {
+    const cells = new Map<number, Partial<Cell>>();
+    for (const concurrency of this.options.concurrencies) {
+      const cell: Partial<Record<SystemName, DrainFigures>> = {};
+      for (const system of this.systems) {
+        cell[system.name] = await this.drain(system, messages, concurrency);
+      }
+      cells.set(concurrency, cell);
+      log(
+        `concurrency ${concurrency}: ` +
+          Object.entries(cell)
+            .map(([name, f]) => `${name} ${Math.round(f.msgs_per_s)}`)
+            .join(', ') +
+          ' msg/s',
+      );
+    }
+    return cells;
+  }
+
+  async run(): Promise<Map<number, Partial<Cell>>> {
+    const { messages, runs, concurrencies } = this.options;
+    const warmUp = Math.max(100, Math.round(messages / 10));
+    log(`warming up: ${warmUp} messages per system`);
+    for (const system of this.systems) {
+      await this.drain(system, warmUp, Math.max(...concurrencies));
+    }
+    const repetitions: Map<number, Partial<Cell>>[] = [];
+    for (let i = 1; i <= runs; i += 1) {
+      log(`run ${i} of ${runs}: ${messages} messages per drain`);
+      repetitions.push(await this.repetition(messages));
+    }
+    return new Map(
+      concurrencies.map((concurrency) => {
+        const cell: Partial<Record<SystemName, DrainFigures>> = {};
+        for (const { name } of this.systems) {
+          cell[name] = medians(
+            repetitions.map((r) => r.get(concurrency)![name]!),
+          );
+        }
+        return [concurrency, cell];
+      }),
+    );
+  }
+}
+
+async function openSystems(
+  closers: Closers,
+  url: string,
+  prefix: string,
+  options: Options,
+  onBroker: (broker: SqsServer) => void,
+): Promise<BacklogSystem[]> {
+  const systems: BacklogSystem[] = [];
+  for (const name of options.systems) {
+    // A key prefix per system, its keys deleted at the end.
+    const systemPrefix = `${prefix}-${name}`;
+    let system: BacklogSystem;
+    if (name === 'sluice-redis') {
+      const api = EngineApi.open(url, systemPrefix);
+      closers.add(() => api.close());
+      system = await sluiceRedis(api);
+    } else if (name === 'sluice-http') {
+      const broker = await startBrokerProcess({
+        redisUrl: url,
+        keyPrefix: systemPrefix,
+        cpuProfileDir: options.brokerCpuProf,
+      });
+      closers.add(() => broker.stop());
+      log(`broker at ${broker.url}`);
+      onBroker(broker);
+      // A keep-alive socket for every request a consumer can have out.
+      const sdk = new SdkApi(
+        broker.url,
+        Math.max(...options.concurrencies) + 20,
+      );
+      closers.add(() => sdk.close());
+      const filler = EngineApi.open(url, systemPrefix);
+      closers.add(() => filler.close());
+      system = await sluiceHttp(sdk, filler);
+    } else if (name === 'bullmq') {
+      system = await BullmqBacklog.open(url, systemPrefix);
+    } else {
+      system = await RsmqPeer.open(url, systemPrefix);
+    }
+    closers.add(() => system.close());
+    systems.push(system);
+  }
+  return systems;
+}
+
+async function main(options: Options): Promise<void> {
+  // Other processes' CPU use skews every figure: the report shows it.
+  const [loadBefore] = loadavg();
+  const closers = new Closers();
+  const prefix = `bench-${randomUUID().slice(0, 8)}`;
+  try {
+    const { redis, admin } = await openAdmin(closers, prefix);
+    for (const name of options.systems) {
+      closers.add(() => deleteKeys(admin, `${prefix}-${name}`));
+    }
+    let broker: SqsServer | undefined;
+    const systems = await openSystems(
+      closers,
+      redis.url,
+      prefix,
+      options,
+      (started) => {
+        broker = started;
+      },
+    );
+    const cells = await new WorkerBench(admin, broker, systems, options).run();
+    const context: WorkerRunContext = {
+      messages: options.messages,
+      runs: options.runs,
+      setting: [
+        'consumers in this process: the worker SDK Consumer (all options ' +
+          'at their defaults but concurrency: batches of 10, prefetch 10, ' +
+          'long polls of 20 s), a BullMQ Worker, RSMQ loops; broker: ' +
+          'packages/broker/dist/cli.js in its own process, reached with ' +
+          'the AWS SDK v3 over keep-alive sockets; one redis-server ' +
+          `${await redisVersion(admin)} (${redis.description}), a key ` +
+          'prefix per system',
+        machine(loadBefore!),
+      ],
+    };
+    console.log(renderWorker(context, { cells }));
+    if (options.json) {
+      console.log(workerJson({ cells }));
+    }
+  } finally {
+    await closers.closeAll();
+  }
+}
+
+runMain(USAGE, parseOptions, main);
