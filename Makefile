@@ -1,9 +1,13 @@
 # The two commands of the README: `make run` and `make test`. Both install what
 # is missing first, so they work on a fresh Debian machine with Node 20+.
-.PHONY: run demo test install deps build lint typecheck bench clean
+.PHONY: run demo test test-deps install deps build lint typecheck bench clean
 
 install: node_modules/.installed
 	@scripts/ensure-redis.sh
+
+# promtool and prometheus for the metrics tests (Debian's package when missing)
+test-deps: install
+	@scripts/ensure-prometheus.sh
 
 node_modules/.installed: package.json package-lock.json packages/*/package.json
 	npm ci --no-audit --no-fund
@@ -27,7 +31,7 @@ lint: install
 typecheck: install
 	npm run typecheck
 
-test: build
+test: build test-deps
 	npm run typecheck
 	npm run lint
 	npm test -- --json --outputFile=.jest-results.json

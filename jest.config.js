@@ -14,7 +14,7 @@ const common = {
   modulePathIgnorePatterns: ['<rootDir>/packages/.*/dist/'],
   // Tests run the TypeScript sources of the workspace packages, not their builds.
   moduleNameMapper: {
-    '^@sluice/(core|broker)$': '<rootDir>/packages/$1/src',
+    '^@sluice/(core|broker|metrics-exporter)$': '<rootDir>/packages/$1/src',
   },
 };
 
