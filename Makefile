@@ -18,9 +18,10 @@ deps: install
 build: install
 	npm run build
 
-# Extra flags for the broker: make run ARGS="--port 9500"
+# The broker and, beside it, the metrics exporter on http://127.0.0.1:9400/metrics.
+# Extra flags: make run ARGS="--port 9500" EXPORTER_ARGS="--port 9401"
 run: build
-	node packages/broker/dist/cli.js start $(ARGS)
+	EXPORTER_ARGS="$(EXPORTER_ARGS)" node scripts/run.mjs $(ARGS)
 
 demo: build
 	node packages/core/dist/cli.js demo
