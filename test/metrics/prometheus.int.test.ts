@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { QueueEngine } from '../../packages/core/src';
 import {
@@ -9,6 +10,7 @@ import { startRedis } from '../support/redis';
 import {
   RULES,
   checkMetrics,
+  checkConfig,
   checkRules,
   startPrometheus,
   type RunningPrometheus,
@@ -77,10 +79,13 @@ test('promtool check metrics passes on a live scrape', async () => {
   expect(result.code).toBe(0);
 });
 
-test('promtool check rules passes on the shipped alert rules', () => {
-  const result = checkRules(join(RULES, 'alerts.yml'));
-  expect(result.output).toContain('SUCCESS');
-  expect(result.code).toBe(0);
+test('promtool check rules and check config pass on deploy/prometheus', () => {
+  const rules = checkRules(join(RULES, 'alerts.yml'));
+  expect(rules.output).toContain('SUCCESS: 6 rules found');
+  expect(rules.code).toBe(0);
+  const config = checkConfig(join(RULES, 'prometheus.yml'));
+  expect(config.output).toContain('is valid prometheus config file syntax');
+  expect(config.code).toBe(0);
 });
 
 test('a real Prometheus scrapes the exporter: PromQL gives the DLQ depth and the alert', async () => {
@@ -97,4 +102,28 @@ test('a real Prometheus scrapes the exporter: PromQL gives the DLQ depth and the
     (result) => result[0]?.metric,
   );
   expect(alert).toMatchObject({ alertstate: 'pending', severity: 'warning' });
+});
+
+test('every query of the Grafana dashboard runs on Prometheus', async () => {
+  const dashboard = JSON.parse(
+    readFileSync(
+      join(RULES, '..', 'grafana', 'dashboards', 'sluice.json'),
+      'utf8',
+    ),
+  ) as { panels: { targets?: { expr: string }[] }[] };
+  const exprs = dashboard.panels.flatMap((p) =>
+    (p.targets ?? []).map((t) => t.expr),
+  );
+  expect(exprs.length).toBeGreaterThan(20);
+  prometheus ??= await startPrometheus(new URL(exporter.url).host);
+  for (const expr of exprs) {
+    const promql = expr
+      .replaceAll('$queue', '.*')
+      .replaceAll('$__rate_interval', '1m');
+    expect(Array.isArray(await prometheus.query(promql))).toBe(true);
+  }
+  const visible = await prometheus.query(
+    'sum by (queue) (sluice_queue_messages{state="visible",queue=~".*"})',
+  );
+  expect(visible.find((r) => r.metric.queue === dlq)?.value[1]).toBe('2');
 });

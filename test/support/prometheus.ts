@@ -45,6 +45,14 @@ export function checkRules(...files: string[]): PromtoolResult {
   return { code: run.status ?? -1, output: `${run.stdout}${run.stderr}` };
 }
 
+/** `promtool check config` on a Prometheus configuration (and its rules). */
+export function checkConfig(file: string): PromtoolResult {
+  const run = spawnSync(requireBinary('promtool'), ['check', 'config', file], {
+    encoding: 'utf8',
+  });
+  return { code: run.status ?? -1, output: `${run.stdout}${run.stderr}` };
+}
+
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
