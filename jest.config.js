@@ -14,7 +14,8 @@ const common = {
   modulePathIgnorePatterns: ['<rootDir>/packages/.*/dist/'],
   // Tests run the TypeScript sources of the workspace packages, not their builds.
   moduleNameMapper: {
-    '^@sluice/(core|broker|worker)$': '<rootDir>/packages/$1/src',
+    '^@sluice/(core|broker|worker|metrics-exporter)$':
+      '<rootDir>/packages/$1/src',
   },
 };
 

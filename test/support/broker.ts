@@ -11,6 +11,7 @@ import {
   startSnsDelivery,
   type SnsDelivery,
 } from '../../packages/broker/src';
+import { createBrokerMetrics } from '../../packages/metrics-exporter/src';
 import { startRedis } from './redis';
 
 /**
@@ -130,7 +131,15 @@ export async function sqsError(promise: Promise<unknown>): Promise<SqsError> {
   throw new Error('expected the call to fail');
 }
 
-export function useBroker(engineOptions: Partial<EngineOptions> = {}) {
+export interface BrokerFixtureOptions {
+  /** serve GET /metrics and observe requests, as `sluice start` does */
+  readonly metrics?: boolean;
+}
+
+export function useBroker(
+  engineOptions: Partial<EngineOptions> = {},
+  options: BrokerFixtureOptions = {},
+) {
   process.env.AWS_SDK_JS_SUPPRESS_MAINTENANCE_MODE_MESSAGE = '1';
   // Its own Redis rather than useRedis(): afterAll hooks run in the order they
   // were declared, and Redis must outlive the engine's orderly close.
@@ -154,6 +163,7 @@ export function useBroker(engineOptions: Partial<EngineOptions> = {}) {
       engine,
       logger,
       stopSignal: stop.signal,
+      ...(options.metrics && { metrics: createBrokerMetrics({ engine }) }),
       config: { maxBodyBytes: 10 * 1024 * 1024 },
     });
     server = createServer(app);

@@ -21,10 +21,23 @@ export interface AppConfig {
   readonly maxBodyBytes: number;
 }
 
+/** What the broker tells metrics, and how GET /metrics is answered. */
+export interface RequestMetrics {
+  observe(request: {
+    readonly service: string;
+    readonly action: string;
+    readonly status: number;
+    readonly seconds: number;
+  }): void;
+  render(): Promise<{ contentType: string; body: string }>;
+}
+
 export interface AppOptions {
   readonly engine: QueueEngine;
   readonly config: AppConfig;
   readonly logger: Logger;
+  /** serves GET /metrics and is told of every SQS/SNS request */
+  readonly metrics?: RequestMetrics;
   /** aborted when the broker stops: waiting long polls answer empty at once */
   readonly stopSignal?: AbortSignal;
 }
@@ -88,6 +101,20 @@ export function createApp(options: AppOptions): Express {
     }
   });
 
+  const { metrics } = options;
+  if (metrics) {
+    // Queue URLs have two path segments, so /metrics never names a queue.
+    app.get('/metrics', async (_req, res) => {
+      try {
+        const { contentType, body } = await metrics.render();
+        res.set('content-type', contentType).send(body);
+      } catch (error) {
+        logger.error({ err: error }, 'metrics failed');
+        res.status(500).type('text/plain').send(String(error));
+      }
+    });
+  }
+
   app.use(signingCertificateRouter(engine, logger));
 
   app.use(async (req: Request, res: Response) => {
@@ -102,6 +129,17 @@ export function createApp(options: AppOptions): Express {
       protocol: req.get('x-amz-target') ? 'json' : 'query',
     };
     let actionName = 'unknown';
+    if (metrics) {
+      const started = process.hrtime.bigint();
+      res.once('finish', () => {
+        metrics.observe({
+          service: wire.service,
+          action: actionName,
+          status: res.statusCode,
+          seconds: Number(process.hrtime.bigint() - started) / 1e9,
+        });
+      });
+    }
     try {
       const raw = await readBody(req, config.maxBodyBytes);
       const detected = detect(req, raw);

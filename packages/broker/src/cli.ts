@@ -32,6 +32,7 @@ async function main(argv: readonly string[]): Promise<void> {
       redis: broker.redisUrl,
       accountId: config.accountId,
       region: config.region,
+      keyPrefix: config.keyPrefix,
     },
     'sluice is listening',
   );

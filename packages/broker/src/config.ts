@@ -12,6 +12,9 @@ export interface QueueDeclaration {
   readonly tags?: Readonly<Record<string, string>>;
 }
 
+export const METRICS_MODES = ['all', 'broker', 'off'] as const;
+export type MetricsMode = (typeof METRICS_MODES)[number];
+
 export interface BrokerConfig {
   readonly host: string;
   readonly port: number;
@@ -28,6 +31,10 @@ export interface BrokerConfig {
   readonly snsClaimAfterSeconds: number;
   /** POSTs to http/https subscriptions under way at once in this process */
   readonly snsHttpConcurrency: number;
+  /** GET /metrics: every metric, the broker's own only, or none */
+  readonly metrics: MetricsMode;
+  /** also export the CloudWatch exporters' names (aws_sqs_...) */
+  readonly cloudwatchNames: boolean;
   readonly queues: readonly QueueDeclaration[];
 }
 
@@ -45,6 +52,8 @@ export const CONFIG_DEFAULTS: BrokerConfig = {
   logLevel: 'info',
   snsClaimAfterSeconds: 30,
   snsHttpConcurrency: 50,
+  metrics: 'all',
+  cloudwatchNames: false,
   queues: [],
 };
 
@@ -68,6 +77,11 @@ const SETTINGS = {
     flag: 'sns-http-concurrency',
     env: 'SLUICE_SNS_HTTP_CONCURRENCY',
   },
+  metrics: { flag: 'metrics', env: 'SLUICE_METRICS' },
+  cloudwatchNames: {
+    flag: 'cloudwatch-names',
+    env: 'SLUICE_CLOUDWATCH_NAMES',
+  },
 } as const;
 
 type Setting = keyof typeof SETTINGS;
@@ -89,6 +103,19 @@ function integerSetting(
     );
   }
   return n;
+}
+
+function oneOf<T extends string>(
+  name: string,
+  raw: string,
+  allowed: readonly T[],
+): T {
+  if (!(allowed as readonly string[]).includes(raw)) {
+    throw new ConfigError(
+      `${name} must be one of ${allowed.join(', ')}, got ${JSON.stringify(raw)}`,
+    );
+  }
+  return raw as T;
 }
 
 function readFile(path: string): Record<string, unknown> {
@@ -160,6 +187,8 @@ export const USAGE = `usage: sluice start [options]
   --sns-claim-after S    seconds before SNS deliveries a stopped broker had taken are delivered by another (SLUICE_SNS_CLAIM_AFTER, default ${CONFIG_DEFAULTS.snsClaimAfterSeconds})
   --sns-http-concurrency N
                          POSTs to http/https subscriptions at once per broker (SLUICE_SNS_HTTP_CONCURRENCY, default ${CONFIG_DEFAULTS.snsHttpConcurrency})
+  --metrics MODE         GET /metrics: all (queue, topic and broker metrics), broker (the broker's own only), off (SLUICE_METRICS, default ${CONFIG_DEFAULTS.metrics})
+  --cloudwatch-names B   true: /metrics also has the CloudWatch exporters' names, aws_sqs_* (SLUICE_CLOUDWATCH_NAMES, default ${CONFIG_DEFAULTS.cloudwatchNames})
   --config FILE          JSON file with any of these settings and "queues" to create at start (SLUICE_CONFIG)`;
 
 function fileValue(
@@ -170,9 +199,13 @@ function fileValue(
   if (value === undefined) {
     return undefined;
   }
-  if (typeof value !== 'string' && typeof value !== 'number') {
+  if (
+    typeof value !== 'string' &&
+    typeof value !== 'number' &&
+    typeof value !== 'boolean'
+  ) {
     throw new ConfigError(
-      `config file: "${setting}" must be a string or a number`,
+      `config file: "${setting}" must be a string, a number or a boolean`,
     );
   }
   return String(value);
@@ -242,6 +275,17 @@ export function loadConfig(
       1,
       1000,
     ),
+    metrics: oneOf(
+      'metrics',
+      text('metrics', CONFIG_DEFAULTS.metrics),
+      METRICS_MODES,
+    ),
+    cloudwatchNames:
+      oneOf(
+        'cloudwatch-names',
+        text('cloudwatchNames', String(CONFIG_DEFAULTS.cloudwatchNames)),
+        ['true', 'false'] as const,
+      ) === 'true',
     queues: queuesFrom(file.queues, configPath ?? 'config'),
   };
   if (!/^\d{12}$/.test(config.accountId)) {

@@ -1,4 +1,9 @@
-export { createApp, type AppConfig, type AppOptions } from './app';
+export {
+  createApp,
+  type AppConfig,
+  type AppOptions,
+  type RequestMetrics,
+} from './app';
 export { SQS_ACTIONS } from './actions';
 export { SNS_ACTIONS } from './sns/actions';
 export { BROKER_ERROR_CODES, SNS_ERROR_CODES, type ErrorCode } from './errors';

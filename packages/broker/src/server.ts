@@ -8,6 +8,7 @@ import {
   startRedisServer,
   type RedisServer,
 } from '@sluice/core';
+import { createBrokerMetrics } from '@sluice/metrics-exporter';
 import { createApp } from './app';
 import type { BrokerConfig, QueueDeclaration } from './config';
 import { startSnsDelivery } from './sns/delivery';
@@ -138,6 +139,13 @@ export async function startBroker(
       engine,
       logger,
       stopSignal: stop.signal,
+      ...(config.metrics !== 'off' && {
+        metrics: createBrokerMetrics({
+          engine,
+          queueMetrics: config.metrics === 'all',
+          cloudwatchNames: config.cloudwatchNames,
+        }),
+      }),
       config: {
         publicBaseUrl: config.publicBaseUrl,
         maxBodyBytes: config.maxBodyBytes,

@@ -33,6 +33,18 @@ test('flags win over the environment, which wins over the file', () => {
   });
 });
 
+test('metrics settings from flags, environment and file', () => {
+  expect(
+    loadConfig(['--metrics', 'broker'], { SLUICE_CLOUDWATCH_NAMES: 'true' }),
+  ).toMatchObject({ metrics: 'broker', cloudwatchNames: true });
+  expect(
+    loadConfig(
+      ['--config', file({ metrics: 'off', cloudwatchNames: true })],
+      {},
+    ),
+  ).toMatchObject({ metrics: 'off', cloudwatchNames: true });
+});
+
 test('REDIS_URL and a public URL without its trailing slash', () => {
   expect(
     loadConfig(['--public-url', 'https://sqs.example.com/'], {
@@ -80,8 +92,10 @@ test.each([
   [
     ['--config', file({ port: { nested: true } })],
     {},
-    /must be a string or a number/,
+    /must be a string, a number or a boolean/,
   ],
+  [['--metrics', 'some'], {}, /metrics must be one of all, broker, off/],
+  [[], { SLUICE_CLOUDWATCH_NAMES: 'yes' }, /cloudwatch-names must be one of/],
 ])('refuses %j clearly', (argv, env, message) => {
   let caught: unknown;
   try {

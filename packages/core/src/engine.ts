@@ -10,6 +10,11 @@ import {
 } from './context';
 import { sweep, type SweepResult } from './maintenance';
 import {
+  metricsSnapshot,
+  type MetricsSnapshot,
+  type SnapshotOptions,
+} from './metrics-snapshot';
+import {
   MoveTaskRunner,
   type MoveTask,
   type StartMoveTaskInput,
@@ -259,6 +264,14 @@ export class QueueEngine {
     return Object.fromEntries(
       Object.entries(raw).map(([k, v]) => [k, Number(v)]),
     );
+  }
+
+  /**
+   * Every queue's counters and state and every topic's counters, for
+   * metrics: read-only, one pipelined round trip per chunk of queues.
+   */
+  metricsSnapshot(options?: SnapshotOptions): Promise<MetricsSnapshot> {
+    return metricsSnapshot(this.ctx, options);
   }
 
   /** Starts moving a dead-letter queue's messages back (or to a queue). */

@@ -16,6 +16,14 @@ export type { Page, PageOptions, CreateQueueResult } from './queues';
 export type { Tags } from './tags';
 export type { SweepResult } from './maintenance';
 export type {
+  MetricsSnapshot,
+  QueueCounters,
+  QueueMetrics,
+  SnapshotOptions,
+  TopicDeliveryCount,
+  TopicMetrics,
+} from './metrics-snapshot';
+export type {
   MoveTask,
   MoveTaskStatus,
   StartMoveTaskInput,

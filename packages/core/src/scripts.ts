@@ -15,6 +15,7 @@ export const SCRIPT_NAMES = [
   'deleteQueue',
   'setQueueAttributes',
   'getQueueState',
+  'readQueueMetrics',
   'sendMessages',
   'sendFifoMessages',
   'receiveMessages',

@@ -62,7 +62,7 @@ end
 local visibleAt = string.format('%d', now + delay * 1000)
 local reply = {'ok', maxSize}
 local payloads, schedule, sent, order, members, dedup, dedupEnds, groups = {}, {}, {}, {}, {}, {}, {}, {}
-local bytes, added = 0, 0
+local bytes, added, duplicates = 0, 0, 0
 local dedupEnd = string.format('%d', now + window)
 for n = 1, count do
   local i = 4 + (n - 1) * 6
@@ -70,6 +70,7 @@ for n = 1, count do
   local first = key and known[key]
   if first then
     local firstId, firstSequence = string.match(first, '^(%S+) (%d+)$')
+    duplicates = duplicates + 1
     reply[#reply + 1] = 'duplicate'
     reply[#reply + 1] = firstId
     reply[#reply + 1] = firstSequence
@@ -130,5 +131,8 @@ if added > 0 then
   elseif newGroups > 0 then
     redis.call('PUBLISH', ARGV[2], newGroups)
   end
+end
+if duplicates > 0 then
+  redis.call('HINCRBY', KEYS[6], 'deduplicated', duplicates)
 end
 return reply
