@@ -6,6 +6,7 @@
 export const SYSTEMS = [
   'sluice-redis',
   'sluice-http',
+  'sluice-http-lean',
   'bullmq',
   'rsmq',
 ] as const;

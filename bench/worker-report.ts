@@ -47,17 +47,31 @@ const TARGETS: readonly Target[] = [
     peer: 'rsmq',
     factor: 1,
   },
+  // The HTTP target, over each client: the AWS SDK and the lean one.
   {
     name: 'sluice_http_vs_bullmq',
     system: 'sluice-http',
     peer: 'bullmq',
     factor: 1,
   },
+  {
+    name: 'sluice_http_lean_vs_bullmq',
+    system: 'sluice-http-lean',
+    peer: 'bullmq',
+    factor: 1,
+  },
 ];
+
+/** The systems whose consumer reaches Redis through a broker process. */
+const VIA_BROKER: ReadonlySet<SystemName> = new Set([
+  'sluice-http',
+  'sluice-http-lean',
+]);
 
 const LABEL: Record<SystemName, string> = {
   'sluice-redis': 'sluice-redis (RedisTransport)',
   'sluice-http': 'sluice-http (HttpTransport → broker)',
+  'sluice-http-lean': 'sluice-http-lean (BrokerTransport → broker)',
   bullmq: 'bullmq (Worker)',
   rsmq: 'rsmq (receive + delete loops)',
 };
@@ -96,7 +110,7 @@ function cellTable(cell: Partial<Cell>): string {
         vs('rsmq'),
         micros(figures.redis_cpu_us_per_msg),
         micros(figures.consumer_cpu_us_per_msg),
-        system === 'sluice-http' ? micros(figures.broker_cpu_us_per_msg) : '',
+        VIA_BROKER.has(system) ? micros(figures.broker_cpu_us_per_msg) : '',
       ];
     }),
   ]);
@@ -147,7 +161,8 @@ export function renderWorker(
       `1 KiB with a no-op handler, timed from the consumer's start to the ` +
       `last acknowledgement; median of ${context.runs} run(s)`,
     'µs/msg: CPU time per message of redis-server, of this process (the ' +
-      'consumer) and of the broker process (sluice-http only)',
+      'consumer) and of the broker process (sluice-http and ' +
+      'sluice-http-lean only)',
     ...context.setting,
     ...cells,
     '',
@@ -161,9 +176,8 @@ export function workerJson(results: WorkerResults): string {
   for (const [concurrency, cell] of results.cells) {
     for (const system of SYSTEMS) {
       for (const [name, value] of Object.entries(cell[system] ?? {})) {
-        // Only sluice-http goes through the broker.
-        if (name !== 'broker_cpu_us_per_msg' || system === 'sluice-http') {
-          figures[`c${concurrency}_${system.replace('-', '_')}_${name}`] =
+        if (name !== 'broker_cpu_us_per_msg' || VIA_BROKER.has(system)) {
+          figures[`c${concurrency}_${system.replaceAll('-', '_')}_${name}`] =
             value;
         }
       }

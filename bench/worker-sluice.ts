@@ -1,4 +1,5 @@
 import {
+  BrokerTransport,
   Consumer,
   HttpTransport,
   RedisTransport,
@@ -157,18 +158,23 @@ export async function sluiceRedis(api: EngineApi): Promise<BacklogSystem> {
 }
 
 /**
- * The HttpTransport through the broker, over `sdk`'s AWS SDK v3 client
- * (keep-alive); `filler` shares the broker's key prefix.
+ * The Consumer through the broker: sluice-http over the HttpTransport on
+ * `sdk`'s AWS SDK v3 client (keep-alive), sluice-http-lean over the
+ * BrokerTransport (the SQS JSON protocol on node:http keep-alive, no SDK).
+ * The queue is created with `sdk`; `filler` shares the broker's key prefix.
  */
 export async function sluiceHttp(
+  name: 'sluice-http' | 'sluice-http-lean',
   sdk: SdkApi,
   filler: EngineApi,
 ): Promise<BacklogSystem> {
   const queueUrl = await sdk.createQueue(QUEUE);
   return new SluiceSystem(
-    'sluice-http',
+    name,
     filler,
-    new HttpTransport({ queueUrl, sqs: sdk.client }),
+    name === 'sluice-http'
+      ? new HttpTransport({ queueUrl, sqs: sdk.client })
+      : new BrokerTransport({ queueUrl }),
     HTTP_SETTLE_MS,
   );
 }

@@ -32,12 +32,13 @@ import {
 } from './worker-report';
 
 const USAGE = `usage: npm run bench:worker -- [--messages N] [--concurrency 1,10,50]
-    [--runs N] [--systems sluice-redis,sluice-http,bullmq,rsmq]
+    [--runs N] [--systems sluice-redis,sluice-http,sluice-http-lean,bullmq,rsmq]
     [--broker-cpu-prof DIR] [--quick] [--json]
 
 The worker SDK's Consumer draining a pre-filled backlog with a no-op
-handler, over the Redis transport and over HTTP (the built broker in its own
-process: run \`npm run build\` first), beside a BullMQ Worker and RSMQ
+handler, over the Redis transport and over HTTP with the AWS SDK and with the
+lean client (the built broker in its own process: run \`npm run build\`
+first), beside a BullMQ Worker and RSMQ
 receive + delete loops on the same redis-server. See bench/README.md.`;
 
 interface Options {
@@ -115,7 +116,8 @@ function withDeadline<T>(work: Promise<T>, ms: number, what: string) {
 class WorkerBench {
   constructor(
     private readonly admin: Redis,
-    private readonly broker: SqsServer | undefined,
+    /** the broker process of each system that goes through one */
+    private readonly brokers: ReadonlyMap<SystemName, SqsServer>,
     private readonly systems: readonly BacklogSystem[],
     private readonly options: Options,
   ) {}
@@ -133,7 +135,7 @@ class WorkerBench {
       {
         redis: () => redisCpuMs(this.admin),
         consumer: processCpuMs,
-        broker: () => this.broker?.cpuMs() ?? NaN,
+        broker: () => this.brokers.get(system.name)?.cpuMs() ?? NaN,
       },
       async () => {
         const started = performance.now();
@@ -202,7 +204,7 @@ async function openSystems(
   url: string,
   prefix: string,
   options: Options,
-  onBroker: (broker: SqsServer) => void,
+  brokers: Map<SystemName, SqsServer>,
 ): Promise<BacklogSystem[]> {
   const systems: BacklogSystem[] = [];
   for (const name of options.systems) {
@@ -213,15 +215,15 @@ async function openSystems(
       const api = EngineApi.open(url, systemPrefix);
       closers.add(() => api.close());
       system = await sluiceRedis(api);
-    } else if (name === 'sluice-http') {
+    } else if (name === 'sluice-http' || name === 'sluice-http-lean') {
       const broker = await startBrokerProcess({
         redisUrl: url,
         keyPrefix: systemPrefix,
         cpuProfileDir: options.brokerCpuProf,
       });
       closers.add(() => broker.stop());
-      log(`broker at ${broker.url}`);
-      onBroker(broker);
+      log(`${name}: broker at ${broker.url}`);
+      brokers.set(name, broker);
       // A keep-alive socket for every request a consumer can have out.
       const sdk = new SdkApi(
         broker.url,
@@ -230,7 +232,7 @@ async function openSystems(
       closers.add(() => sdk.close());
       const filler = EngineApi.open(url, systemPrefix);
       closers.add(() => filler.close());
-      system = await sluiceHttp(sdk, filler);
+      system = await sluiceHttp(name, sdk, filler);
     } else if (name === 'bullmq') {
       system = await BullmqBacklog.open(url, systemPrefix);
     } else {
@@ -252,26 +254,26 @@ async function main(options: Options): Promise<void> {
     for (const name of options.systems) {
       closers.add(() => deleteKeys(admin, `${prefix}-${name}`));
     }
-    let broker: SqsServer | undefined;
+    const brokers = new Map<SystemName, SqsServer>();
     const systems = await openSystems(
       closers,
       redis.url,
       prefix,
       options,
-      (started) => {
-        broker = started;
-      },
+      brokers,
     );
-    const cells = await new WorkerBench(admin, broker, systems, options).run();
+    const cells = await new WorkerBench(admin, brokers, systems, options).run();
     const context: WorkerRunContext = {
       messages: options.messages,
       runs: options.runs,
       setting: [
         'consumers in this process: the worker SDK Consumer (all options ' +
           'at their defaults but concurrency: batches of 10, prefetch 10, ' +
-          'long polls of 20 s), a BullMQ Worker, RSMQ loops; broker: ' +
-          'packages/broker/dist/cli.js in its own process, reached with ' +
-          'the AWS SDK v3 over keep-alive sockets; one redis-server ' +
+          'long polls of 20 s), a BullMQ Worker, RSMQ loops; brokers: ' +
+          'packages/broker/dist/cli.js in a process of its own per HTTP ' +
+          'system, reached over keep-alive sockets with the AWS SDK v3 ' +
+          '(sluice-http) or the lean JSON client (sluice-http-lean); one ' +
+          'redis-server ' +
           `${await redisVersion(admin)} (${redis.description}), a key ` +
           'prefix per system',
         machine(loadBefore!),

@@ -4,15 +4,22 @@ import {
   ReceiveMessageCommand,
   SQSClient,
   SendMessageBatchCommand,
-  type BatchResultErrorEntry,
-  type MessageAttributeValue,
-  type MessageSystemAttributeName,
+  type ReceiveMessageCommandInput,
 } from '@aws-sdk/client-sqs';
+import { isRetryable } from './retryable';
+import {
+  AS_BYTES,
+  batchOutcome,
+  changeVisibilityInput,
+  deleteInput,
+  receiveInput,
+  receivedMessages,
+  sendInput,
+  sendOutcome,
+} from './sqs-members';
 import {
   TransportError,
   type BatchOutcome,
-  type EntryFailure,
-  type MessageAttributes,
   type ReceiveRequest,
   type ReceivedMessage,
   type Receipt,
@@ -29,15 +36,6 @@ export interface HttpTransportOptions {
   readonly sqs?: SQSClient;
 }
 
-/** SQS throttling codes: worth a retry after a pause, as 5xx answers are. */
-const THROTTLING = new Set([
-  'ThrottlingException',
-  'RequestThrottled',
-  'Throttling',
-  'ServiceUnavailable',
-  'KmsThrottled',
-]);
-
 function transportError(error: unknown): TransportError {
   const e = error as {
     name?: string;
@@ -46,63 +44,14 @@ function transportError(error: unknown): TransportError {
     $metadata?: { httpStatusCode?: number };
     $retryable?: unknown;
   };
-  const status = e.$metadata?.httpStatusCode;
+  const code = e.name ?? 'Error';
   const retryable =
     e.$fault === 'server' ||
     e.$retryable !== undefined ||
-    THROTTLING.has(e.name ?? '') ||
-    status === undefined ||
-    status >= 500;
-  return new TransportError(
-    e.name ?? 'Error',
-    e.message ?? String(error),
-    retryable,
-    { cause: error },
-  );
-}
-
-function failures(
-  failed: readonly BatchResultErrorEntry[] | undefined,
-): EntryFailure[] {
-  return (failed ?? []).map((f) => ({
-    id: f.Id ?? '',
-    code: f.Code ?? 'Unknown',
-    message: f.Message ?? '',
-    senderFault: f.SenderFault ?? false,
-  }));
-}
-
-function fromWire(
-  attributes: Record<string, MessageAttributeValue> | undefined,
-): MessageAttributes {
-  return Object.fromEntries(
-    Object.entries(attributes ?? {}).map(([name, a]) => [
-      name,
-      {
-        dataType: a.DataType ?? 'String',
-        ...(a.StringValue !== undefined && { stringValue: a.StringValue }),
-        ...(a.BinaryValue !== undefined && { binaryValue: a.BinaryValue }),
-      },
-    ]),
-  );
-}
-
-function toWire(
-  attributes: MessageAttributes | undefined,
-): Record<string, MessageAttributeValue> | undefined {
-  if (!attributes || Object.keys(attributes).length === 0) {
-    return undefined;
-  }
-  return Object.fromEntries(
-    Object.entries(attributes).map(([name, a]) => [
-      name,
-      {
-        DataType: a.dataType,
-        ...(a.stringValue !== undefined && { StringValue: a.stringValue }),
-        ...(a.binaryValue !== undefined && { BinaryValue: a.binaryValue }),
-      },
-    ]),
-  );
+    isRetryable(code, e.$metadata?.httpStatusCode);
+  return new TransportError(code, e.message ?? String(error), retryable, {
+    cause: error,
+  });
 }
 
 /** An AWS queue URL names its region; any region signs for Sluice. */
@@ -143,27 +92,13 @@ export class HttpTransport implements Transport {
 
   receive(request: ReceiveRequest): Promise<ReceivedMessage[]> {
     return this.call(async () => {
-      const { Messages = [] } = await this.sqs.send(
-        new ReceiveMessageCommand({
-          QueueUrl: this.queue,
-          MaxNumberOfMessages: request.maxMessages,
-          WaitTimeSeconds: request.waitTimeSeconds,
-          ...(request.visibilityTimeout !== undefined && {
-            VisibilityTimeout: request.visibilityTimeout,
-          }),
-          MessageSystemAttributeNames:
-            request.attributeNames as MessageSystemAttributeName[],
-          MessageAttributeNames: [...request.messageAttributeNames],
-        }),
+      const { Messages } = await this.sqs.send(
+        new ReceiveMessageCommand(
+          receiveInput(this.queue, request) as ReceiveMessageCommandInput,
+        ),
         { abortSignal: request.signal },
       );
-      return Messages.map((m) => ({
-        messageId: m.MessageId ?? '',
-        receiptHandle: m.ReceiptHandle ?? '',
-        body: m.Body ?? '',
-        attributes: m.Attributes ?? {},
-        messageAttributes: fromWire(m.MessageAttributes),
-      }));
+      return receivedMessages(Messages, AS_BYTES);
     }).catch((error: unknown) => {
       // A long poll cut short by stop() is an empty receive, not a failure.
       if (request.signal?.aborted) {
@@ -174,76 +109,37 @@ export class HttpTransport implements Transport {
   }
 
   delete(entries: readonly Receipt[]): Promise<BatchOutcome<{ id: string }>> {
-    return this.call(async () => {
-      const out = await this.sqs.send(
-        new DeleteMessageBatchCommand({
-          QueueUrl: this.queue,
-          Entries: entries.map((e) => ({
-            Id: e.id,
-            ReceiptHandle: e.receiptHandle,
-          })),
-        }),
-      );
-      return {
-        successful: (out.Successful ?? []).map((s) => ({ id: s.Id ?? '' })),
-        failed: failures(out.Failed),
-      };
-    });
+    return this.call(async () =>
+      batchOutcome(
+        await this.sqs.send(
+          new DeleteMessageBatchCommand(deleteInput(this.queue, entries)),
+        ),
+      ),
+    );
   }
 
   changeVisibility(
     entries: readonly VisibilityChange[],
   ): Promise<BatchOutcome<{ id: string }>> {
-    return this.call(async () => {
-      const out = await this.sqs.send(
-        new ChangeMessageVisibilityBatchCommand({
-          QueueUrl: this.queue,
-          Entries: entries.map((e) => ({
-            Id: e.id,
-            ReceiptHandle: e.receiptHandle,
-            VisibilityTimeout: e.visibilityTimeout,
-          })),
-        }),
-      );
-      return {
-        successful: (out.Successful ?? []).map((s) => ({ id: s.Id ?? '' })),
-        failed: failures(out.Failed),
-      };
-    });
+    return this.call(async () =>
+      batchOutcome(
+        await this.sqs.send(
+          new ChangeMessageVisibilityBatchCommand(
+            changeVisibilityInput(this.queue, entries),
+          ),
+        ),
+      ),
+    );
   }
 
   send(entries: readonly SendRequest[]): Promise<BatchOutcome<SentMessage>> {
-    return this.call(async () => {
-      const out = await this.sqs.send(
-        new SendMessageBatchCommand({
-          QueueUrl: this.queue,
-          Entries: entries.map((e) => ({
-            Id: e.id,
-            MessageBody: e.body,
-            ...(e.delaySeconds !== undefined && {
-              DelaySeconds: e.delaySeconds,
-            }),
-            MessageAttributes: toWire(e.messageAttributes),
-            ...(e.messageGroupId !== undefined && {
-              MessageGroupId: e.messageGroupId,
-            }),
-            ...(e.messageDeduplicationId !== undefined && {
-              MessageDeduplicationId: e.messageDeduplicationId,
-            }),
-          })),
-        }),
-      );
-      return {
-        successful: (out.Successful ?? []).map((s) => ({
-          id: s.Id ?? '',
-          messageId: s.MessageId ?? '',
-          ...(s.SequenceNumber !== undefined && {
-            sequenceNumber: s.SequenceNumber,
-          }),
-        })),
-        failed: failures(out.Failed),
-      };
-    });
+    return this.call(async () =>
+      sendOutcome(
+        await this.sqs.send(
+          new SendMessageBatchCommand(sendInput(this.queue, entries, AS_BYTES)),
+        ),
+      ),
+    );
   }
 
   /** Releases the client if the transport made it. */

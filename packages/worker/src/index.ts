@@ -14,6 +14,10 @@ export {
   type VisibilityChange,
 } from './transport';
 export { HttpTransport, type HttpTransportOptions } from './http-transport';
+export {
+  BrokerTransport,
+  type BrokerTransportOptions,
+} from './broker-transport';
 export { RedisTransport, type RedisTransportOptions } from './redis-transport';
 export {
   Producer,

@@ -1,5 +1,6 @@
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { QueueEngine } from '@sluice/core';
+import { BrokerTransport } from './broker-transport';
 import { HttpTransport } from './http-transport';
 import { RedisTransport } from './redis-transport';
 import type { Transport } from './transport';
@@ -7,8 +8,17 @@ import type { Transport } from './transport';
 /** Where a producer or consumer works: a transport, or what makes one. */
 export type TransportTarget =
   | { readonly transport: Transport }
-  /** the SQS API (Sluice's broker or AWS); `sqs`: a client of your own */
-  | { readonly queueUrl: string; readonly sqs?: SQSClient }
+  /**
+   * the SQS API through the AWS SDK (Sluice's broker or Amazon SQS); `sqs`:
+   * a client of your own
+   */
+  | {
+      readonly queueUrl: string;
+      readonly client?: 'aws-sdk';
+      readonly sqs?: SQSClient;
+    }
+  /** the SQS JSON protocol over plain node:http: Sluice's broker only */
+  | { readonly queueUrl: string; readonly client: 'lean'; readonly sqs?: never }
   /** Sluice's Redis, through an engine with the broker's key prefix */
   | { readonly engine: QueueEngine; readonly queue: string };
 
@@ -22,6 +32,15 @@ export function targetProblem(target: TransportTarget): string | undefined {
   }
   if ('engine' in target && !target.queue) {
     return 'engine needs queue (the queue name)';
+  }
+  if ('queueUrl' in target) {
+    const { client = 'aws-sdk', sqs } = target;
+    if (client !== 'aws-sdk' && client !== 'lean') {
+      return `client must be 'aws-sdk' or 'lean', not ${String(client)}`;
+    }
+    if (client === 'lean' && sqs !== undefined) {
+      return "sqs is an AWS SDK client: it does not go with client 'lean'";
+    }
   }
   return undefined;
 }
@@ -37,6 +56,12 @@ export function openTransport(target: TransportTarget): {
   }
   if ('transport' in target) {
     return { transport: target.transport, owned: false };
+  }
+  if ('queueUrl' in target && target.client === 'lean') {
+    return {
+      transport: new BrokerTransport({ queueUrl: target.queueUrl }),
+      owned: true,
+    };
   }
   if ('queueUrl' in target) {
     return {

@@ -78,4 +78,17 @@ describe('consumer options', () => {
       } as unknown as ConsumerOptions<string>),
     ).toThrow(/engine needs queue/);
   });
+
+  it('takes client aws-sdk or lean with a queueUrl, sqs only with aws-sdk', () => {
+    const withUrl = (extra: Record<string, unknown>) =>
+      settle({ transport: undefined, queueUrl: 'http://x/1/q', ...extra });
+    expect(withUrl({ client: 'lean' })).not.toThrow();
+    expect(withUrl({ client: 'aws-sdk', sqs: {} })).not.toThrow();
+    expect(withUrl({ client: 'lean', sqs: {} })).toThrow(
+      /sqs is an AWS SDK client/,
+    );
+    expect(withUrl({ client: 'fetch' })).toThrow(
+      /client must be 'aws-sdk' or 'lean'/,
+    );
+  });
 });

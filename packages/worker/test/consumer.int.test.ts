@@ -14,9 +14,10 @@ import type { Message, RawMessage } from '../src/message';
 import { TransportError } from '../src/transport';
 
 /**
- * One suite, both transports: the SQS API through the broker, and the engine
- * straight on the broker's Redis. Messages are sent, and queues inspected,
- * with the broker's engine.
+ * One suite, every transport: the SQS API through the broker with the AWS
+ * SDK and with the lean JSON client, and the engine straight on the
+ * broker's Redis. Messages are sent, and queues inspected, with the
+ * broker's engine.
  */
 const broker = useBroker();
 
@@ -105,16 +106,23 @@ async function receiveDirect(queue: Queue, waitTimeSeconds = 0) {
   });
 }
 
-describe.each(['http', 'redis'] as const)('Consumer over %s', (kind) => {
+const TRANSPORTS = ['http', 'http-lean', 'redis'] as const;
+
+describe.each(TRANSPORTS)('Consumer over %s', (kind) => {
   const started: Consumer<unknown>[] = [];
   afterEach(async () => {
     await Promise.all(started.splice(0).map((c) => c.stop({ timeoutMs: 0 })));
   });
 
   function source(queue: Queue): ConsumerSource {
-    return kind === 'http'
-      ? { queueUrl: queue.url, sqs }
-      : { engine: broker.engine, queue: queue.name };
+    switch (kind) {
+      case 'http':
+        return { queueUrl: queue.url, sqs };
+      case 'http-lean':
+        return { queueUrl: queue.url, client: 'lean' };
+      case 'redis':
+        return { engine: broker.engine, queue: queue.name };
+    }
   }
 
   /** A consumer on the queue, started, stopped after the test. */

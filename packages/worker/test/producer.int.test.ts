@@ -14,8 +14,9 @@ import {
 } from '../src/transport';
 
 /**
- * One suite, both transports: the SQS API through the broker, and the engine
- * straight on the broker's Redis. Messages are read back with the engine.
+ * One suite, every transport: the SQS API through the broker with the AWS
+ * SDK and with the lean JSON client, and the engine straight on the
+ * broker's Redis. Messages are read back with the engine.
  */
 const broker = useBroker();
 
@@ -81,7 +82,9 @@ function throttled(): TransportError {
   return new TransportError('ThrottlingException', 'slow down', true);
 }
 
-describe.each(['http', 'redis'] as const)('Producer over %s', (kind) => {
+const TRANSPORTS = ['http', 'http-lean', 'redis'] as const;
+
+describe.each(TRANSPORTS)('Producer over %s', (kind) => {
   let sqs: SQSClient;
   beforeAll(() => {
     sqs = new SQSClient({
@@ -101,7 +104,9 @@ describe.each(['http', 'redis'] as const)('Producer over %s', (kind) => {
     const { QueueUrl } = await sqs.send(
       new GetQueueUrlCommand({ QueueName: name }),
     );
-    return { queueUrl: QueueUrl!, sqs };
+    return kind === 'http'
+      ? { queueUrl: QueueUrl!, sqs }
+      : { queueUrl: QueueUrl!, client: 'lean' };
   }
 
   async function createQueue(
@@ -118,7 +123,10 @@ describe.each(['http', 'redis'] as const)('Producer over %s', (kind) => {
     suffix = '',
   ) {
     const { name, target } = await createQueue(attributes, suffix);
-    return { name, transport: new Recording(openTransport(target).transport) };
+    return {
+      name,
+      transport: new Recording(openTransport(target).transport),
+    };
   }
 
   /** Receives and deletes until `count` messages came or none is left. */
