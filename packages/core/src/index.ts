@@ -51,3 +51,6 @@ export type {
   PushPolicy,
   PushTransport,
 } from './sns/push';
+export { messageSize } from './message-validation';
+export { MAX_BATCH_BYTES } from './send';
+export { MAX_BATCH_ENTRIES } from './batch-validation';

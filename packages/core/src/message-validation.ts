@@ -186,10 +186,17 @@ export function validateDelaySeconds(delay: number | undefined): void {
   }
 }
 
+/** An attribute as sizes count it: any holder of bytes will do. */
+interface SizedAttribute {
+  readonly dataType: string;
+  readonly stringValue?: string;
+  readonly binaryValue?: Uint8Array;
+}
+
 /** Bytes counted against MaximumMessageSize: body plus every attribute part. */
 export function messageSize(
   body: string,
-  attributes: MessageAttributes | undefined,
+  attributes: Readonly<Record<string, SizedAttribute>> | undefined,
 ): number {
   let size = Buffer.byteLength(body, 'utf8');
   for (const [name, value] of Object.entries(attributes ?? {})) {
@@ -197,7 +204,7 @@ export function messageSize(
     size += Buffer.byteLength(value.dataType, 'utf8');
     size +=
       value.binaryValue !== undefined
-        ? value.binaryValue.length
+        ? value.binaryValue.byteLength
         : Buffer.byteLength(value.stringValue ?? '', 'utf8');
   }
   return size;

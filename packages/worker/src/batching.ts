@@ -1,34 +1,7 @@
-import type { MessageAttributes } from './transport';
+import { MAX_BATCH_BYTES, MAX_BATCH_ENTRIES, messageSize } from '@sluice/core';
 
-/** SendMessageBatch takes at most 10 entries... */
-export const MAX_BATCH_ENTRIES = 10;
-/**
- * ...of at most 1 MiB in all, the largest message SQS takes (since August
- * 2025; the engine's MAX_BATCH_BYTES in packages/core/src/send.ts).
- */
-export const MAX_BATCH_BYTES = 1_048_576;
-
-/**
- * The bytes SQS counts against its size limits: the body plus each
- * attribute's name, data type and value, all in UTF-8 (binary values as
- * their bytes). The same rule as the engine's `messageSize` in
- * packages/core/src/message-validation.ts, which core does not export.
- */
-export function messageSize(
-  body: string,
-  attributes: MessageAttributes | undefined,
-): number {
-  let size = Buffer.byteLength(body, 'utf8');
-  for (const [name, value] of Object.entries(attributes ?? {})) {
-    size += Buffer.byteLength(name, 'utf8');
-    size += Buffer.byteLength(value.dataType, 'utf8');
-    size +=
-      value.binaryValue !== undefined
-        ? value.binaryValue.byteLength
-        : Buffer.byteLength(value.stringValue ?? '', 'utf8');
-  }
-  return size;
-}
+/** SQS's batch limits (10 entries, 1 MiB) and size rule, as the engine has them. */
+export { MAX_BATCH_BYTES, MAX_BATCH_ENTRIES, messageSize };
 
 export interface BatchLimits {
   readonly maxEntries: number;
