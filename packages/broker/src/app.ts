@@ -63,7 +63,8 @@ function requestSignals(stop: AbortSignal | undefined) {
   });
   return (res: Response): AbortSignal => {
     const controller = new AbortController();
-    if (stop?.aborted) {
+    // Asked for after the client hung up: 'close' has already been emitted.
+    if (stop?.aborted || res.closed) {
       controller.abort();
       return controller.signal;
     }

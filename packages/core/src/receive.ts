@@ -11,6 +11,7 @@ import { decodePayload, type StoredMessage } from './payload';
 import { encodeReceiptHandle } from './receipt-handle';
 import { md5OfMessageAttributes } from './md5';
 import { isFifoName } from './queue-name';
+import { changeMessageVisibilityBatch } from './receipts';
 import { okFields, replyStatus } from './script-reply';
 import { completeTransfers } from './transfers';
 
@@ -27,7 +28,10 @@ export interface ReceiveOptions {
   readonly messageAttributeNames?: readonly string[];
   /** FIFO: a retry with the same id within 5 minutes gets the same messages */
   readonly receiveRequestAttemptId?: string;
-  /** ends a long poll early with whatever it has (nothing) */
+  /**
+   * ends a long poll early with nothing; messages a receive took after the
+   * abort turn visible again at once, for the caller is no longer listening
+   */
   readonly signal?: AbortSignal;
 }
 
@@ -242,6 +246,44 @@ async function attempt(
 }
 
 /**
+ * Makes `messages` visible again at once: they were taken for a caller that
+ * aborted while the receive was on its way, so nobody will ever see them.
+ */
+async function giveBack(
+  ctx: EngineContext,
+  queue: string,
+  messages: readonly ReceivedMessage[],
+): Promise<void> {
+  if (messages.length === 0) {
+    return;
+  }
+  await changeMessageVisibilityBatch(
+    ctx,
+    queue,
+    messages.map((m, i) => ({
+      id: String(i),
+      receiptHandle: m.receiptHandle,
+      visibilityTimeout: 0,
+    })),
+  );
+}
+
+/** An attempt whose messages are given back if `signal` aborted meanwhile. */
+async function attemptFor(
+  ctx: EngineContext,
+  queue: string,
+  options: ReceiveOptions,
+  countEmpty: EmptyReceiveCounting,
+): Promise<Attempt> {
+  const result = await attempt(ctx, queue, options, countEmpty);
+  if (!options.signal?.aborted) {
+    return result;
+  }
+  await giveBack(ctx, queue, result.messages);
+  return { ...result, messages: [] };
+}
+
+/**
  * ReceiveMessage with long polling: when nothing is visible it waits on the
  * queue's wake channel (a send, a visibility reset to 0, a dead-letter
  * arrival) and on a timer for the next delayed or in-flight message to turn
@@ -255,7 +297,7 @@ export async function receiveMessages(
   validateReceiveOptions(queue, options);
   const started = Date.now();
   const explicitWait = options.waitTimeSeconds;
-  const first = await attempt(
+  const first = await attemptFor(
     ctx,
     queue,
     options,
@@ -269,9 +311,12 @@ export async function receiveMessages(
   while (!options.signal?.aborted && !ctx.lifecycle.closing) {
     const ticket = await ctx.notifier.ticket(ctx.keys(queue).wakeChannel);
     try {
+      if (options.signal?.aborted) {
+        break;
+      }
       const now = Date.now();
       const last = now >= deadline;
-      const result = await attempt(ctx, queue, options, last ? 'yes' : 'no');
+      const result = await attemptFor(ctx, queue, options, last ? 'yes' : 'no');
       if (result.messages.length > 0 || last) {
         return [...result.messages];
       }

@@ -163,6 +163,27 @@ describe('long polling', () => {
     expect(ms).toBeLessThan(5000);
   });
 
+  test('messages taken for a receive aborted meanwhile turn visible again', async () => {
+    const e = fixture.engine();
+    const q = queueName();
+    await e.createQueue(q);
+    await e.sendMessage(q, { body: 'for whoever listens' });
+    const controller = new AbortController();
+    const poll = e.receiveMessages(q, {
+      waitTimeSeconds: 20,
+      signal: controller.signal,
+    });
+    // The receive is on its way to Redis: it takes the message regardless.
+    controller.abort();
+    expect(await poll).toEqual([]);
+    const attributes = await e.getQueueAttributes(q, [
+      'ApproximateNumberOfMessagesNotVisible',
+    ]);
+    expect(attributes.ApproximateNumberOfMessagesNotVisible).toBe('0');
+    const [again] = await e.receiveMessages(q, { waitTimeSeconds: 0 });
+    expect(again?.body).toBe('for whoever listens');
+  });
+
   test('closing the engine answers waiting polls empty', async () => {
     const e = fixture.engine();
     const q = queueName();
