@@ -57,17 +57,43 @@ export function notificationSignature(
   return signatureFields(notificationFields(record, body, topicArn), signer);
 }
 
-export function notificationEnvelope(
+interface EnvelopeTemplate {
+  /** every field before the subscription's UnsubscribeURL, open-ended */
+  readonly prefix: string;
+  /** the fields after it, and the closing brace */
+  readonly suffix: string;
+}
+
+/**
+ * Envelopes serialised so far, by the signature they carry: a signature
+ * stands for one message and body (fan-out signs once per read and
+ * protocol), so every subscription of that read shares the serialised
+ * message and only its own UnsubscribeURL is written per subscription.
+ */
+const templates = new WeakMap<
+  SignatureFields,
+  Partial<Record<'live' | 'replayed', EnvelopeTemplate>>
+>();
+
+function template(
   record: PublishedRecord,
   body: string,
-  context: EnvelopeContext,
+  topicArn: string,
   signature: SignatureFields,
-): string {
+  replayed: boolean,
+): EnvelopeTemplate {
+  const kind = replayed ? 'replayed' : 'live';
+  const known = templates.get(signature) ?? {};
+  const found = known[kind];
+  if (found) {
+    return found;
+  }
   const attributes = Object.entries(record.attributes ?? {});
-  return JSON.stringify({
-    ...notificationFields(record, body, context.topicArn),
+  const head = JSON.stringify({
+    ...notificationFields(record, body, topicArn),
     ...signature,
-    UnsubscribeURL: `${context.publicUrl}/?Action=Unsubscribe&SubscriptionArn=${encodeURIComponent(context.subscriptionArn)}`,
+  });
+  const tail = JSON.stringify({
     ...(attributes.length > 0 && {
       MessageAttributes: Object.fromEntries(
         attributes.map(([name, a]) => [
@@ -76,6 +102,30 @@ export function notificationEnvelope(
         ]),
       ),
     }),
-    ...(context.replayed && { Replayed: true }),
+    ...(replayed && { Replayed: true }),
   });
+  const made = {
+    prefix: `${head.slice(0, -1)},"UnsubscribeURL":`,
+    suffix: tail === '{}' ? '}' : `,${tail.slice(1)}`,
+  };
+  templates.set(signature, { ...known, [kind]: made });
+  return made;
+}
+
+/** SNS's JSON envelope for one subscription, keys in SNS's order. */
+export function notificationEnvelope(
+  record: PublishedRecord,
+  body: string,
+  context: EnvelopeContext,
+  signature: SignatureFields,
+): string {
+  const { prefix, suffix } = template(
+    record,
+    body,
+    context.topicArn,
+    signature,
+    context.replayed === true,
+  );
+  const unsubscribe = `${context.publicUrl}/?Action=Unsubscribe&SubscriptionArn=${encodeURIComponent(context.subscriptionArn)}`;
+  return `${prefix}${JSON.stringify(unsubscribe)}${suffix}`;
 }
