@@ -83,11 +83,15 @@ export function targetsOf(figures: Figures): [string, boolean][] {
   );
 }
 
-function markdownTable(rows: readonly (readonly string[])[]): string[] {
+/** The first `leftColumns` columns aligned left, the figures right. */
+function markdownTable(
+  rows: readonly (readonly string[])[],
+  leftColumns = 1,
+): string[] {
   const [head, ...body] = rows;
   return [
     `| ${head!.join(' | ')} |`,
-    `| ${head!.map((_, i) => (i === 0 ? '---' : '---:')).join(' | ')} |`,
+    `| ${head!.map((_, i) => (i < leftColumns ? '---' : '---:')).join(' | ')} |`,
     ...body.map((row) => `| ${row.join(' | ')} |`),
   ];
 }
@@ -102,15 +106,18 @@ function targetSummary(outcome: BenchOutcome): string {
 }
 
 function summary(run: SuiteRun): string[] {
-  return markdownTable([
-    ['benchmark', 'status', 'seconds', 'targets'],
-    ...run.outcomes.map((outcome) => [
-      `[${outcome.bench.name}](#${anchor(outcome.bench)})`,
-      status(outcome),
-      outcome.seconds === undefined ? '' : outcome.seconds.toFixed(0),
-      targetSummary(outcome),
-    ]),
-  ]);
+  return markdownTable(
+    [
+      ['benchmark', 'status', 'seconds', 'targets'],
+      ...run.outcomes.map((outcome) => [
+        `[${outcome.bench.name}](#${anchor(outcome.bench)})`,
+        status(outcome),
+        outcome.seconds === undefined ? '' : outcome.seconds.toFixed(0),
+        targetSummary(outcome),
+      ]),
+    ],
+    2,
+  );
 }
 
 /** GitHub's anchor of a section heading. */

@@ -229,8 +229,12 @@ async function main(options: Options): Promise<void> {
     join(RESULTS, 'latest.json'),
     await prettified(suiteJson(run), 'json'),
   );
-  log(
-    `wrote bench/results/latest.md and latest.json in ${run.seconds.toFixed(0)} s`,
+  console.log(
+    [
+      ...outcomes.map((o) => `${o.bench.name}: ${status(o)}`),
+      `wrote bench/results/latest.md and latest.json in ` +
+        `${run.seconds.toFixed(0)} s`,
+    ].join('\n'),
   );
   const failed = outcomes.filter((o) => !['ok', 'skipped'].includes(status(o)));
   if (failed.length > 0) {
