@@ -145,7 +145,7 @@ export const BENCHES: readonly SuiteBench[] = [
     name: 'worker',
     title: 'Worker SDK: consume only, concurrency 1, 10 and 50',
     covers:
-      'the worker SDK Consumer over Redis, over HTTP with the AWS SDK and ' +
+      'The worker SDK Consumer over Redis, over HTTP with the AWS SDK and ' +
       'with the lean client, beside a BullMQ Worker and RSMQ',
     needsBuild: true,
     headlines: [
@@ -172,7 +172,7 @@ export const BENCHES: readonly SuiteBench[] = [
   {
     name: 'metrics',
     title: 'Metrics scrape',
-    covers: 'a Prometheus scrape of the metrics exporter',
+    covers: 'A Prometheus scrape of the metrics exporter',
     needsBuild: false,
     headlines: [
       ms('engine.metricsSnapshot() median, ms', 'snapshot_median_ms'),
