@@ -159,7 +159,12 @@ async function run(options: Options): Promise<void> {
       ].join('\n'),
     );
     if (options.json) {
-      console.log(JSON.stringify(figures));
+      console.log(
+        JSON.stringify({
+          ...figures,
+          target_scrape_under_100_ms_met: figures.scrape_median_ms < 100,
+        }),
+      );
     }
   } finally {
     await closers.closeAll();

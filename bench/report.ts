@@ -133,13 +133,16 @@ export function render(
   ].join('\n');
 }
 
-/** One line of JSON: every figure, plus the two ratios the targets read. */
+/** One line of JSON: every figure, the two ratios the targets read, the verdicts. */
 export function toJson(rates: RateFigures, commands: CommandFigures): string {
-  const figures: Record<string, number> = {
+  const vsBullmq = rates.cycle_msgs_per_s / rates.bullmq_msgs_per_s;
+  const vsMinimal = rates.cycle_msgs_per_s / rates.minimal_lua_msgs_per_s;
+  return jsonLine({
     ...rates,
     ...commands,
-    cycle_vs_bullmq: rates.cycle_msgs_per_s / rates.bullmq_msgs_per_s,
-    cycle_vs_minimal_lua: rates.cycle_msgs_per_s / rates.minimal_lua_msgs_per_s,
-  };
-  return jsonLine(figures);
+    cycle_vs_bullmq: vsBullmq,
+    cycle_vs_minimal_lua: vsMinimal,
+    target_vs_bullmq_met: vsBullmq >= TARGET_VS_BULLMQ,
+    target_vs_minimal_lua_met: vsMinimal >= TARGET_VS_MINIMAL,
+  });
 }

@@ -15,7 +15,7 @@ export interface SqsServer {
 const ROOT = resolve(__dirname, '..');
 const BROKER_CLI = join(ROOT, 'packages/broker/dist/cli.js');
 
-function newestMtime(dir: string): number {
+export function newestMtime(dir: string): number {
   return Math.max(
     0,
     ...readdirSync(dir, { recursive: true, encoding: 'utf8' }).map(

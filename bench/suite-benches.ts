@@ -1,0 +1,193 @@
+/** The benchmarks `npm run bench` runs, in order, and what the report shows of each. */
+
+/** How a headline figure is printed. */
+export type FigureFormat = 'rate' | 'ratio' | 'percent' | 'ms' | 'us' | 'count';
+
+/** One row of a headline table: a label and the JSON figure it shows. */
+export interface Headline {
+  readonly label: string;
+  readonly key: string;
+  readonly format: FigureFormat;
+}
+
+export interface SuiteBench {
+  /** bench/<name>.ts, and the `bench:<name>` script */
+  readonly name: string;
+  readonly title: string;
+  /** the workloads of issue 8 it covers, and the peers beside Sluice */
+  readonly covers: string;
+  /** runs packages/broker/dist, so the suite builds first */
+  readonly needsBuild: boolean;
+  /** the figures picked out above the bench's own report */
+  readonly headlines: readonly Headline[];
+}
+
+const rate = (label: string, key: string): Headline => ({
+  label,
+  key,
+  format: 'rate',
+});
+const ratio = (label: string, key: string): Headline => ({
+  label,
+  key,
+  format: 'ratio',
+});
+const ms = (label: string, key: string): Headline => ({
+  label,
+  key,
+  format: 'ms',
+});
+
+export const BENCHES: readonly SuiteBench[] = [
+  {
+    name: 'engine',
+    title: 'Engine: produce only, consume only, produce + consume',
+    covers:
+      'Sluice engine (packages/core) beside BullMQ, a minimal Lua queue and ' +
+      'the redis-benchmark EVALSHA ceiling, all in one process on one Redis',
+    needsBuild: false,
+    headlines: [
+      rate('Sluice send (produce only), msg/s', 'send_msgs_per_s'),
+      rate('Sluice receive (consume only), msg/s', 'receive_msgs_per_s'),
+      rate('Sluice full cycle (produce + consume), msg/s', 'cycle_msgs_per_s'),
+      rate('BullMQ produce + consume, msg/s', 'bullmq_msgs_per_s'),
+      rate('minimal Lua queue full cycle, msg/s', 'minimal_lua_msgs_per_s'),
+      ratio('Sluice cycle / BullMQ', 'cycle_vs_bullmq'),
+      {
+        label: 'Sluice cycle / minimal Lua',
+        key: 'cycle_vs_minimal_lua',
+        format: 'percent',
+      },
+      {
+        label: 'Sluice Redis commands per message',
+        key: 'redis_commands_per_msg',
+        format: 'count',
+      },
+      {
+        label: 'BullMQ Redis commands per message',
+        key: 'bullmq_redis_commands_per_msg',
+        format: 'count',
+      },
+    ],
+  },
+  {
+    name: 'http',
+    title: 'Sluice over HTTP: produce + consume, send → receive latency',
+    covers:
+      'Sluice broker over HTTP (AWS SDK v3 and the lean keep-alive client) ' +
+      'beside BullMQ and moto_server',
+    needsBuild: true,
+    headlines: [
+      rate('Sluice, lean client, msg/s', 'http_lean_msgs_per_s'),
+      rate('Sluice, AWS SDK v3, msg/s', 'http_sdk_msgs_per_s'),
+      rate('BullMQ, msg/s', 'bullmq_msgs_per_s'),
+      rate('moto_server, AWS SDK v3, msg/s', 'moto_sdk_msgs_per_s'),
+      ratio('lean / BullMQ', 'lean_vs_bullmq'),
+      ratio('SDK / moto_server', 'sdk_vs_moto'),
+      ms('Sluice latency p50, ms', 'latency_p50_ms'),
+      ms('Sluice latency p99, ms', 'latency_p99_ms'),
+      ms('Sluice latency max, ms', 'latency_max_ms'),
+      {
+        label: 'broker CPU per message (lean), µs',
+        key: 'http_lean_broker_cpu_us_per_msg',
+        format: 'us',
+      },
+    ],
+  },
+  {
+    name: 'fifo',
+    title: 'FIFO queues: 1, 10 and 1,000 message groups',
+    covers: 'FIFO queues against a standard queue, on the engine and over HTTP',
+    needsBuild: true,
+    headlines: [
+      rate('engine, standard queue, msg/s', 'engine_standard_msgs_per_s'),
+      rate('engine, 1,000 groups, msg/s', 'engine_fifo_1000_msgs_per_s'),
+      ratio('engine, 1,000 groups / standard', 'engine_fifo_1000_vs_standard'),
+      ratio('engine, 10 groups / standard', 'engine_fifo_10_vs_standard'),
+      ratio('engine, 1 group / standard', 'engine_fifo_1_vs_standard'),
+      rate('HTTP lean, 1,000 groups, msg/s', 'http_lean_fifo_1000_msgs_per_s'),
+      ratio(
+        'HTTP lean, 1,000 groups / standard',
+        'http_lean_fifo_1000_vs_standard',
+      ),
+      rate('HTTP SDK, 1,000 groups, msg/s', 'http_sdk_fifo_1000_msgs_per_s'),
+      ratio(
+        'HTTP SDK, 1,000 groups / standard',
+        'http_sdk_fifo_1000_vs_standard',
+      ),
+    ],
+  },
+  {
+    name: 'sns',
+    title: 'SNS fan-out: 1, 10 and 100 queues',
+    covers: 'SNS publish throughput and publish → receive latency',
+    needsBuild: false,
+    headlines: [1, 10, 100].flatMap((fanout) => [
+      rate(
+        `fan-out ${fanout}, PublishBatch, publishes/s until consumed`,
+        `fanout_${fanout}_batch_drained_publishes_per_s`,
+      ),
+      rate(
+        `fan-out ${fanout}, PublishBatch, deliveries/s until consumed`,
+        `fanout_${fanout}_batch_drained_deliveries_per_s`,
+      ),
+      ms(
+        `fan-out ${fanout}, publish → receive p50, ms`,
+        `latency_fanout_${fanout}_p50_ms`,
+      ),
+      ms(
+        `fan-out ${fanout}, publish → receive p99, ms`,
+        `latency_fanout_${fanout}_p99_ms`,
+      ),
+    ]),
+  },
+  {
+    name: 'worker',
+    title: 'Worker SDK: consume only, concurrency 1, 10 and 50',
+    covers:
+      'The worker SDK Consumer over Redis, over HTTP with the AWS SDK and ' +
+      'with the lean client, beside a BullMQ Worker and RSMQ',
+    needsBuild: true,
+    headlines: [
+      ...[1, 10, 50].flatMap((concurrency) =>
+        [
+          'sluice_redis',
+          'sluice_http',
+          'sluice_http_lean',
+          'bullmq',
+          'rsmq',
+        ].map((system) =>
+          rate(
+            `concurrency ${concurrency}, ${system.replaceAll('_', '-')}, msg/s`,
+            `c${concurrency}_${system}_msgs_per_s`,
+          ),
+        ),
+      ),
+      ratio('c50 sluice-redis / BullMQ', 'c50_sluice_redis_vs_bullmq'),
+      ratio('c50 sluice-redis / RSMQ', 'c50_sluice_redis_vs_rsmq'),
+      ratio('c50 sluice-http / BullMQ', 'c50_sluice_http_vs_bullmq'),
+      ratio('c50 sluice-http-lean / BullMQ', 'c50_sluice_http_lean_vs_bullmq'),
+    ],
+  },
+  {
+    name: 'metrics',
+    title: 'Metrics scrape',
+    covers: 'A Prometheus scrape of the metrics exporter',
+    needsBuild: false,
+    headlines: [
+      ms('engine.metricsSnapshot() median, ms', 'snapshot_median_ms'),
+      ms('whole scrape median, ms', 'scrape_median_ms'),
+      ms('whole scrape max, ms', 'scrape_max_ms'),
+    ],
+  },
+];
+
+export function benchByName(name: string): SuiteBench {
+  const bench = BENCHES.find((b) => b.name === name);
+  if (!bench) {
+    throw new Error(
+      `unknown benchmark "${name}"; known: ${BENCHES.map((b) => b.name).join(', ')}`,
+    );
+  }
+  return bench;
+}
