@@ -39,8 +39,9 @@ test: build test-deps
 	@node scripts/test-summary.mjs .jest-results.json
 	@scripts/check-no-redis-left.sh
 
+# The whole benchmark suite (bench/README.md); make bench ARGS=--quick for a smoke run
 bench: build
-	npm run bench:engine
+	npm run bench -- $(ARGS)
 
 clean:
 	rm -rf node_modules packages/*/node_modules packages/*/dist coverage
