@@ -9,6 +9,7 @@ export const SYSTEMS = [
   'sluice-http-lean',
   'bullmq',
   'rsmq',
+  'bee-queue',
 ] as const;
 export type SystemName = (typeof SYSTEMS)[number];
 

@@ -146,7 +146,7 @@ export const BENCHES: readonly SuiteBench[] = [
     title: 'Worker SDK: consume only, concurrency 1, 10 and 50',
     covers:
       'The worker SDK Consumer over Redis, over HTTP with the AWS SDK and ' +
-      'with the lean client, beside a BullMQ Worker and RSMQ',
+      'with the lean client, beside a BullMQ Worker, RSMQ and bee-queue',
     needsBuild: true,
     headlines: [
       ...[1, 10, 50].flatMap((concurrency) =>
@@ -156,6 +156,7 @@ export const BENCHES: readonly SuiteBench[] = [
           'sluice_http_lean',
           'bullmq',
           'rsmq',
+          'bee_queue',
         ].map((system) =>
           rate(
             `concurrency ${concurrency}, ${system.replaceAll('_', '-')}, msg/s`,
@@ -167,6 +168,7 @@ export const BENCHES: readonly SuiteBench[] = [
       ratio('c50 sluice-redis / RSMQ', 'c50_sluice_redis_vs_rsmq'),
       ratio('c50 sluice-http / BullMQ', 'c50_sluice_http_vs_bullmq'),
       ratio('c50 sluice-http-lean / BullMQ', 'c50_sluice_http_lean_vs_bullmq'),
+      ratio('c50 sluice-redis / bee-queue', 'c50_sluice_redis_vs_bee_queue'),
     ],
   },
   {

@@ -124,6 +124,7 @@ function versions(benches: readonly SuiteBench[]): Record<string, string> {
   for (const name of [
     'bullmq',
     'rsmq',
+    'bee-queue',
     'ioredis',
     '@aws-sdk/client-sqs',
     '@aws-sdk/client-sns',

@@ -62,6 +62,18 @@ const TARGETS: readonly Target[] = [
   },
 ];
 
+/**
+ * Ratios shown without a target: issue 8's bee-queue target (1.5×) is on
+ * produce + consume, and this benchmark times consume only.
+ */
+const UNTARGETED: readonly Omit<Target, 'factor'>[] = [
+  {
+    name: 'sluice_redis_vs_bee_queue',
+    system: 'sluice-redis',
+    peer: 'bee-queue',
+  },
+];
+
 /** The systems whose consumer reaches Redis through a broker process. */
 const VIA_BROKER: ReadonlySet<SystemName> = new Set([
   'sluice-http',
@@ -74,6 +86,7 @@ const LABEL: Record<SystemName, string> = {
   'sluice-http-lean': 'sluice-http-lean (BrokerTransport → broker)',
   bullmq: 'bullmq (Worker)',
   rsmq: 'rsmq (receive + delete loops)',
+  'bee-queue': 'bee-queue (process)',
 };
 
 const micros = (value: number | undefined) =>
@@ -93,6 +106,7 @@ function cellTable(cell: Partial<Cell>): string {
       'msg/s',
       'vs bullmq',
       'vs rsmq',
+      'vs bee-queue',
       'Redis µs/msg',
       'consumer µs/msg',
       'broker µs/msg',
@@ -108,6 +122,7 @@ function cellTable(cell: Partial<Cell>): string {
         rate(figures.msgs_per_s),
         vs('bullmq'),
         vs('rsmq'),
+        vs('bee-queue'),
         micros(figures.redis_cpu_us_per_msg),
         micros(figures.consumer_cpu_us_per_msg),
         VIA_BROKER.has(system) ? micros(figures.broker_cpu_us_per_msg) : '',
@@ -147,6 +162,25 @@ function verdictLine(results: WorkerResults, verdict: Verdict): string {
   );
 }
 
+function untargetedLine(
+  results: WorkerResults,
+  { system, peer }: Omit<Target, 'factor'>,
+): string {
+  const cell = results.cells.get(TARGET_CONCURRENCY) ?? {};
+  const mine = cell[system]?.msgs_per_s;
+  const theirs = cell[peer]?.msgs_per_s;
+  const head =
+    `no target: ${system} vs ${peer} at concurrency ` +
+    `${TARGET_CONCURRENCY}, consume only: `;
+  if (mine === undefined || theirs === undefined) {
+    return `${head}not measured`;
+  }
+  return (
+    `${head}${rate(mine)} vs ${rate(theirs)} msg/s, ` +
+    `${times(mine / theirs)}`
+  );
+}
+
 export function renderWorker(
   context: WorkerRunContext,
   results: WorkerResults,
@@ -167,10 +201,14 @@ export function renderWorker(
     ...cells,
     '',
     ...verdicts(results).map((v) => verdictLine(results, v)),
+    ...UNTARGETED.map((pair) => untargetedLine(results, pair)),
   ].join('\n');
 }
 
-/** One line of JSON: every figure, the targets' ratios and verdicts. */
+/**
+ * One line of JSON: every figure, the targets' ratios and verdicts, the
+ * ratios without a target.
+ */
 export function workerJson(results: WorkerResults): string {
   const figures: Record<string, number | boolean> = {};
   for (const [concurrency, cell] of results.cells) {
@@ -187,6 +225,13 @@ export function workerJson(results: WorkerResults): string {
     if (value !== undefined) {
       figures[`c${TARGET_CONCURRENCY}_${target.name}`] = value;
       figures[`target_${target.name}_met`] = met;
+    }
+  }
+  const cell = results.cells.get(TARGET_CONCURRENCY) ?? {};
+  for (const { name, system, peer } of UNTARGETED) {
+    const value = ratio(cell, system, peer);
+    if (value !== undefined) {
+      figures[`c${TARGET_CONCURRENCY}_${name}`] = value;
     }
   }
   return jsonLine(figures);

@@ -3,6 +3,7 @@ import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import type { Redis } from 'ioredis';
 import { SYSTEMS, type BacklogSystem, type SystemName } from './backlog';
+import { BeeQueuePeer } from './bee-queue-peer';
 import { BullmqBacklog } from './bullmq-peer';
 import { cpuDuring, processCpuMs } from './cpu';
 import { EngineApi } from './engine-api';
@@ -32,14 +33,15 @@ import {
 } from './worker-report';
 
 const USAGE = `usage: npm run bench:worker -- [--messages N] [--concurrency 1,10,50]
-    [--runs N] [--systems sluice-redis,sluice-http,sluice-http-lean,bullmq,rsmq]
+    [--runs N]
+    [--systems sluice-redis,sluice-http,sluice-http-lean,bullmq,rsmq,bee-queue]
     [--broker-cpu-prof DIR] [--quick] [--json]
 
 The worker SDK's Consumer draining a pre-filled backlog with a no-op
 handler, over the Redis transport and over HTTP with the AWS SDK and with the
 lean client (the built broker in its own process: run \`npm run build\`
-first), beside a BullMQ Worker and RSMQ
-receive + delete loops on the same redis-server. See bench/README.md.`;
+first), beside a BullMQ Worker, RSMQ receive + delete loops and a bee-queue
+worker on the same redis-server. See bench/README.md.`;
 
 interface Options {
   readonly messages: number;
@@ -235,8 +237,10 @@ async function openSystems(
       system = await sluiceHttp(name, sdk, filler);
     } else if (name === 'bullmq') {
       system = await BullmqBacklog.open(url, systemPrefix);
-    } else {
+    } else if (name === 'rsmq') {
       system = await RsmqPeer.open(url, systemPrefix);
+    } else {
+      system = await BeeQueuePeer.open(url, systemPrefix);
     }
     closers.add(() => system.close());
     systems.push(system);
@@ -269,7 +273,8 @@ async function main(options: Options): Promise<void> {
       setting: [
         'consumers in this process: the worker SDK Consumer (all options ' +
           'at their defaults but concurrency: batches of 10, prefetch 10, ' +
-          'long polls of 20 s), a BullMQ Worker, RSMQ loops; brokers: ' +
+          'long polls of 20 s), a BullMQ Worker, RSMQ loops, a bee-queue ' +
+          'worker; brokers: ' +
           'packages/broker/dist/cli.js in a process of its own per HTTP ' +
           'system, reached over keep-alive sockets with the AWS SDK v3 ' +
           '(sluice-http) or the lean JSON client (sluice-http-lean); one ' +

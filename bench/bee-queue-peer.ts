@@ -1,0 +1,93 @@
+import BeeQueue from 'bee-queue';
+import {
+  Countdown,
+  expectDrained,
+  type BacklogSystem,
+  type Drain,
+} from './backlog';
+import { bodiesOf, runBatches } from './workload';
+
+const QUEUE = 'bench';
+/** saveAll calls in flight during the untimed fill: 10 loops of 10 jobs. */
+const FILL_LOOPS = 10;
+
+interface Body {
+  readonly body: string;
+}
+
+/**
+ * bee-queue with the worker its README shows: `queue.process(concurrency,
+ * handler)` on a queue of its own per drain (a queue processes once), with
+ * `removeOnSuccess` so a finished job leaves nothing behind. No queue here
+ * listens to job events (`getEvents: false`), as none of the other
+ * consumers does; the worker still publishes them (`sendEvents`, on by
+ * default), as BullMQ's Worker writes its events stream.
+ */
+export class BeeQueuePeer implements BacklogSystem {
+  readonly name = 'bee-queue';
+
+  private constructor(
+    private readonly url: string,
+    private readonly prefix: string,
+    private readonly producer: BeeQueue<Body>,
+  ) {}
+
+  /** `prefix` starts every key, as Sluice's and BullMQ's key prefixes do. */
+  static async open(url: string, prefix: string): Promise<BeeQueuePeer> {
+    const producer = new BeeQueue<Body>(QUEUE, {
+      prefix,
+      redis: { url },
+      isWorker: false,
+      getEvents: false,
+      storeJobs: false,
+    });
+    await producer.ready();
+    return new BeeQueuePeer(url, prefix, producer);
+  }
+
+  async fill(total: number): Promise<void> {
+    await runBatches(total, FILL_LOOPS, async (size) => {
+      const errors = await this.producer.saveAll(
+        bodiesOf(size).map((body) => this.producer.createJob({ body })),
+      );
+      const [error] = errors.values();
+      if (error) {
+        throw error;
+      }
+      return size;
+    });
+  }
+
+  async consumer(total: number, concurrency: number): Promise<Drain> {
+    const countdown = new Countdown(total);
+    const worker = new BeeQueue<Body>(QUEUE, {
+      prefix: this.prefix,
+      redis: { url: this.url },
+      getEvents: false,
+      removeOnSuccess: true,
+    });
+    worker.on('succeeded', () => countdown.add(1));
+    worker.on('failed', (_job, error) => countdown.fail(error));
+    worker.on('error', (error) => countdown.fail(error));
+    await worker.ready();
+    return {
+      run: async () => {
+        worker.process(concurrency, () => Promise.resolve());
+        await countdown.done;
+      },
+      close: async () => {
+        await worker.close();
+        expectDrained(this.name, countdown.acknowledged, total);
+        const { waiting, active, delayed } = await this.producer.checkHealth();
+        const left = waiting + active + delayed;
+        if (left !== 0) {
+          throw new Error(`${this.name}: ${left} jobs left in the queue`);
+        }
+      },
+    };
+  }
+
+  close(): Promise<void> {
+    return this.producer.close();
+  }
+}
