@@ -178,13 +178,22 @@ function latencyPanel(rows: readonly LatencyRow[]) {
   };
 }
 
+const NOTHING_TO_DRAW = {
+  data: { values: [{}] },
+  mark: { type: 'text', align: 'left', fontSize: 14 },
+  encoding: { text: { value: 'No throughput or latency figure in this run.' } },
+};
+
 export function chartSpec(results: SuiteResults): TopLevelSpec {
   const kind = results.quick
     ? 'quick run (--quick): smoke-test sizes, not figures to compare'
     : 'full run';
+  const throughput = throughputRows(results);
+  const latency = latencyRows(results);
+  // A run of --only metrics, say, has neither: its chart says so.
   const panels = [
-    throughputPanel(throughputRows(results)),
-    latencyPanel(latencyRows(results)),
+    ...(throughput.length > 0 ? [throughputPanel(throughput)] : []),
+    ...(latency.length > 0 ? [latencyPanel(latency)] : []),
   ];
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
@@ -202,7 +211,7 @@ export function chartSpec(results: SuiteResults): TopLevelSpec {
       font: 'DejaVu Sans, sans-serif',
       title: { anchor: 'start' },
     },
-    vconcat: panels,
+    vconcat: panels.length > 0 ? panels : [NOTHING_TO_DRAW],
     resolve: { scale: { color: 'independent' } },
   } as TopLevelSpec;
 }
