@@ -41,9 +41,13 @@ export interface SuiteRun {
   readonly outcomes: readonly BenchOutcome[];
 }
 
+/** The chart the suite renders next to the report (bench/suite-chart.ts). */
+export const CHART_FILE = 'latest.png';
+const CHART_ALT =
+  'Throughput (msg/s per system and workload) and latency (p50, p99) of this run';
+
 /** Workloads and peers of issue 8 the suite does not measure yet. */
 export const NOT_YET_MEASURED: readonly string[] = [
-  'a PNG chart of throughput and latency',
   'bee-queue as a peer',
   'moto_server as a worker-style peer',
   'the redis-benchmark ceiling as a suite workload of its own (bench:engine ' +
@@ -219,6 +223,8 @@ export function renderSuiteReport(run: SuiteRun): string {
     '# Sluice benchmark suite',
     '',
     `Reproduce every figure below with \`${run.command}\`.`,
+    '',
+    `![${CHART_ALT}](${CHART_FILE})`,
     '',
     run.quick
       ? '**This is a quick run (`--quick`)**: smoke-test sizes, one run ' +

@@ -13,7 +13,9 @@ import { format, resolveConfig } from 'prettier';
 import { log, runMain } from './setup';
 import { newestMtime } from './sqs-servers';
 import { BENCHES, benchByName, type SuiteBench } from './suite-benches';
+import { writeChart } from './suite-chart';
 import {
+  CHART_FILE,
   parseFigures,
   renderSuiteReport,
   status,
@@ -26,7 +28,7 @@ import {
 const USAGE = `usage: npm run bench -- [--quick] [--only ${BENCHES.map((b) => b.name).join(',')}]
 
 Runs every benchmark one after another, each as its own process with --json,
-and writes bench/results/latest.md and bench/results/latest.json.
+and writes bench/results/latest.md, latest.json and latest.png.
   --quick        pass --quick to each benchmark (a smoke run)
   --only a,b     run only these benchmarks`;
 
@@ -230,10 +232,11 @@ async function main(options: Options): Promise<void> {
     join(RESULTS, 'latest.json'),
     await prettified(suiteJson(run), 'json'),
   );
+  await writeChart(join(RESULTS, 'latest.json'), join(RESULTS, CHART_FILE));
   console.log(
     [
       ...outcomes.map((o) => `${o.bench.name}: ${status(o)}`),
-      `wrote bench/results/latest.md and latest.json in ` +
+      `wrote bench/results/latest.md, latest.json and ${CHART_FILE} in ` +
         `${run.seconds.toFixed(0)} s`,
     ].join('\n'),
   );

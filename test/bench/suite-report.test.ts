@@ -68,6 +68,12 @@ describe('the suite report', () => {
     expect(report).toContain('This is a quick run');
   });
 
+  it('links the chart near the top', () => {
+    expect(report.split('\n').slice(0, 8).join('\n')).toMatch(
+      /^!\[[^\]]+\]\(latest\.png\)$/m,
+    );
+  });
+
   it('describes the machine and the versions', () => {
     expect(report).toContain('Test CPU, 2 cores');
     expect(report).toContain('24.0 GiB memory');
