@@ -94,7 +94,8 @@ describe('the suite chart', () => {
       );
       const png = readFileSync(output);
       expect(png.subarray(0, 8)).toEqual(PNG_SIGNATURE);
-      expect(png.length).toBeGreaterThan(10_000);
+      // Bars alone (a machine without fonts draws no text) still make a real image.
+      expect(png.length).toBeGreaterThan(2_000);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
