@@ -1,4 +1,5 @@
 --@include fifoGroups
+--@include deduplication
 -- Records published messages in the topic's log: acknowledged once here, each
 -- is fanned out to the subscriptions by the delivery workers. On a FIFO topic
 -- a message whose deduplication key was recorded within the window is
@@ -50,11 +51,7 @@ local function append(...)
   redis.call('XADD', KEYS[2], string.format('%d-*', logMs), ...)
 end
 
-local expired = redis.call('ZRANGEBYSCORE', KEYS[5], '-inf', now, 'LIMIT', 0, count * 2 + 10)
-if #expired > 0 then
-  redis.call('HDEL', KEYS[4], unpack(expired))
-  redis.call('ZREM', KEYS[5], unpack(expired))
-end
+pruneDeduplication(KEYS[4], KEYS[5], now, count * 2 + 10)
 
 local dedupKeys, lookups = {}, {}
 for n = 1, count do

@@ -1,4 +1,5 @@
 --@include fifoGroups
+--@include deduplication
 -- Enqueues up to ten messages on a FIFO queue: each joins the end of its
 -- group under the next sequence number, unless its deduplication key was
 -- seen within the window, in which case it is acknowledged with the first
@@ -30,11 +31,7 @@ local now = tonumber(ARGV[1])
 local window = tonumber(ARGV[3])
 
 local count = (#ARGV - 3) / 6
-local expired = redis.call('ZRANGEBYSCORE', KEYS[11], '-inf', now, 'LIMIT', 0, count * 2 + 10)
-if #expired > 0 then
-  redis.call('HDEL', KEYS[10], unpack(expired))
-  redis.call('ZREM', KEYS[11], unpack(expired))
-end
+pruneDeduplication(KEYS[10], KEYS[11], now, count * 2 + 10)
 
 -- First pass: which messages may enqueue, and their deduplication keys.
 local dedupKeys, lookups = {}, {}
