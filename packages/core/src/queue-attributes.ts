@@ -175,6 +175,16 @@ function parseJsonObject(name: string, value: string): Record<string, unknown> {
   return parsed as Record<string, unknown>;
 }
 
+/** A value as JSON for an error message, cut short; too deep to write: its type. */
+function shortJson(value: unknown): string {
+  try {
+    const text = JSON.stringify(value);
+    return text.length > 100 ? `${text.slice(0, 100)}…` : text;
+  } catch {
+    return Array.isArray(value) ? 'an array' : typeof value;
+  }
+}
+
 export interface RedrivePolicy {
   readonly deadLetterTargetArn: string;
   readonly maxReceiveCount: number;
@@ -198,12 +208,17 @@ export function parseRedrivePolicy(value: string): RedrivePolicy {
       'Redrive policy does not contain mandatory attribute: maxReceiveCount.',
     );
   }
-  const count = Number(rawCount);
+  // Only a number or a numeric string can be a count: converting a nested
+  // array or object would recurse through all of it.
+  const count =
+    typeof rawCount === 'number' || typeof rawCount === 'string'
+      ? Number(rawCount)
+      : Number.NaN;
   if (!Number.isInteger(count) || count < 1 || count > 1000) {
     throw invalidParameter(
       'RedrivePolicy',
       value,
-      `Invalid value for maxReceiveCount: ${JSON.stringify(rawCount)}, valid values are from 1 to 1000 both inclusive.`,
+      `Invalid value for maxReceiveCount: ${shortJson(rawCount)}, valid values are from 1 to 1000 both inclusive.`,
     );
   }
   const unknown = Object.keys(map).filter(
