@@ -2182,3 +2182,11 @@ describe('the parsed policy', () => {
     });
   });
 });
+
+test('a policy nested deeper than any useful one is refused, not a crash', () => {
+  const depth = 40_000;
+  const deep = `${'{"a":'.repeat(depth)}["x"]${'}'.repeat(depth)}`;
+  expect(() => parseFilterPolicy(deep, 'MessageBody')).toThrow(
+    'Invalid parameter: FilterPolicy: Filter policy can not be nested more than 100 levels deep',
+  );
+});

@@ -102,10 +102,45 @@ const RESERVED_IN_OR = new Set([
  * SNS's wording (as answered to SetSubscriptionAttributes; Subscribe says
  * `Invalid parameter: Attributes Reason: FilterPolicy: ...`).
  */
+/**
+ * Deeper than any policy the combination limit allows; the compilers below
+ * recurse, so a deeper text is refused before it reaches them.
+ */
+const MAX_DEPTH = 100;
+
+/** How deep objects and arrays nest in a JSON text, strings skipped. */
+function nestingDepth(json: string): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let i = 0; i < json.length; i++) {
+    const c = json[i];
+    if (inString) {
+      if (c === '\\') {
+        i++;
+      } else if (c === '"') {
+        inString = false;
+      }
+    } else if (c === '"') {
+      inString = true;
+    } else if (c === '{' || c === '[') {
+      deepest = Math.max(deepest, ++depth);
+    } else if (c === '}' || c === ']') {
+      depth--;
+    }
+  }
+  return deepest;
+}
+
 export function parseFilterPolicy(
   json: string,
   scope: FilterPolicyScope,
 ): FilterPolicy {
+  if (nestingDepth(json) > MAX_DEPTH) {
+    throw invalidPolicy(
+      `Filter policy can not be nested more than ${MAX_DEPTH} levels deep`,
+    );
+  }
   const policy = parsePolicyObject(json);
   const items = compileItems(policy);
   if (scope === 'MessageAttributes' && isNested(items)) {
