@@ -10,7 +10,7 @@ import {
   type SNSClient,
 } from '@aws-sdk/client-sns';
 import { useBroker } from '../support/broker';
-import { ACCOUNT, snsError } from '../support/sns';
+import { ACCOUNT, queues, snsError } from '../support/sns';
 
 /**
  * SNS message archiving and replay through the broker with the AWS SDK v3
@@ -27,30 +27,9 @@ const sqs = () => broker.client('json');
 const unique = () => randomUUID().slice(0, 8);
 const ARCHIVE = '{"MessageRetentionPeriod":"7"}';
 
-interface Received {
-  readonly Body: string;
-  readonly ReceiptHandle: string;
-}
-
-async function drain(url: string, count: number, ms = 8000) {
-  const got: Received[] = [];
-  const deadline = Date.now() + ms;
-  while (got.length < count && Date.now() < deadline) {
-    const { Messages = [] } = (await sqs()('ReceiveMessage', {
-      QueueUrl: url,
-      MaxNumberOfMessages: 10,
-      WaitTimeSeconds: 1,
-    })) as { Messages?: Received[] };
-    for (const m of Messages) {
-      got.push(m);
-      await sqs()('DeleteMessage', {
-        QueueUrl: url,
-        ReceiptHandle: m.ReceiptHandle,
-      });
-    }
-  }
-  return got;
-}
+/** Receives and deletes until `count` came or `ms` passed. */
+const drain = (url: string, count: number, ms = 8000) =>
+  queues(sqs, () => broker.endpoint).drain(url, count, ms);
 
 async function subscribedFifoQueue(topic: string) {
   const name = `q-${unique()}.fifo`;

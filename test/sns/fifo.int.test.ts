@@ -9,7 +9,7 @@ import {
   type SNSClient,
 } from '@aws-sdk/client-sns';
 import { useBroker } from '../support/broker';
-import { ACCOUNT, snsError } from '../support/sns';
+import { ACCOUNT, queues, snsError } from '../support/sns';
 
 /**
  * SNS FIFO topics through the broker with the AWS SDK v3 SNS and SQS clients:
@@ -56,33 +56,9 @@ async function subscribedFifoQueue(topic: string) {
   return `${broker.endpoint}/${ACCOUNT}/${name}`;
 }
 
-interface Received {
-  readonly Body: string;
-  readonly ReceiptHandle: string;
-  readonly Attributes?: Record<string, string>;
-}
-
 /** Receives and deletes until `count` came or `ms` passed. */
-async function drain(url: string, count: number, ms = 8000) {
-  const got: Received[] = [];
-  const deadline = Date.now() + ms;
-  while (got.length < count && Date.now() < deadline) {
-    const { Messages = [] } = (await sqs()('ReceiveMessage', {
-      QueueUrl: url,
-      MaxNumberOfMessages: 10,
-      WaitTimeSeconds: 1,
-      MessageSystemAttributeNames: ['All'],
-    })) as { Messages?: Received[] };
-    for (const m of Messages) {
-      got.push(m);
-      await sqs()('DeleteMessage', {
-        QueueUrl: url,
-        ReceiptHandle: m.ReceiptHandle,
-      });
-    }
-  }
-  return got;
-}
+const drain = (url: string, count: number, ms = 8000) =>
+  queues(sqs, () => broker.endpoint).drain(url, count, ms);
 
 describe('CreateTopic and attributes', () => {
   test('name and FifoTopic must agree', async () => {

@@ -23,6 +23,7 @@ export interface WireMessage {
   readonly MessageId: string;
   readonly Body: string;
   readonly ReceiptHandle: string;
+  readonly Attributes?: Record<string, string>;
   readonly MessageAttributes?: Record<
     string,
     { DataType: string; StringValue?: string; BinaryValue?: Uint8Array }
@@ -51,6 +52,7 @@ export function queues(sqs: () => SqsCall, endpoint: () => string) {
           MaxNumberOfMessages: 10,
           WaitTimeSeconds: 1,
           MessageAttributeNames: ['All'],
+          MessageSystemAttributeNames: ['All'],
         })) as { Messages?: WireMessage[] };
         for (const m of Messages) {
           got.push(m);

@@ -60,20 +60,11 @@ for n = 1, count do
   if mode == 'content' and not contentBased then
     return {'TopicNeedsDeduplicationId'}
   elseif mode ~= '' then
-    dedupKeys[n] = perGroup and (ARGV[i + 2] .. '\0' .. ARGV[i + 3]) or ARGV[i + 3]
+    dedupKeys[n] = deduplicationKey(perGroup, ARGV[i + 2], ARGV[i + 3])
     lookups[#lookups + 1] = dedupKeys[n]
   end
 end
-local known = {}
-if #lookups > 0 then
-  local firsts = redis.call('HMGET', KEYS[4], unpack(lookups))
-  local ends = redis.call('ZMSCORE', KEYS[5], unpack(lookups))
-  for n, key in ipairs(lookups) do
-    if firsts[n] and tonumber(ends[n]) and tonumber(ends[n]) > now then
-      known[key] = firsts[n]
-    end
-  end
-end
+local known = knownDuplicates(KEYS[4], KEYS[5], lookups, now)
 
 local reply = {'ok'}
 local dedup, dedupEnds = {}, {}

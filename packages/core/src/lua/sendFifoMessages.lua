@@ -40,21 +40,11 @@ for n = 1, count do
   if ARGV[i + 5] == 'content' and not contentBased then
     return {'MissingDeduplicationId'}
   elseif tonumber(ARGV[i + 2]) <= maxSize then
-    dedupKeys[n] = perGroup and (ARGV[i + 3] .. '\0' .. ARGV[i + 4]) or ARGV[i + 4]
+    dedupKeys[n] = deduplicationKey(perGroup, ARGV[i + 3], ARGV[i + 4])
     lookups[#lookups + 1] = dedupKeys[n]
   end
 end
-local firsts, ends = {}, {}
-if #lookups > 0 then
-  firsts = redis.call('HMGET', KEYS[10], unpack(lookups))
-  ends = redis.call('ZMSCORE', KEYS[11], unpack(lookups))
-end
-local known = {}
-for n, key in ipairs(lookups) do
-  if firsts[n] and tonumber(ends[n]) and tonumber(ends[n]) > now then
-    known[key] = firsts[n]
-  end
-end
+local known = knownDuplicates(KEYS[10], KEYS[11], lookups, now)
 
 local visibleAt = string.format('%d', now + delay * 1000)
 local reply = {'ok', maxSize}

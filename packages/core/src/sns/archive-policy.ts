@@ -1,4 +1,5 @@
 import { SluiceError } from '../errors';
+import { policyDocument } from './policy-document';
 
 /** SNS keeps a FIFO topic's messages for 1 to 365 days. */
 const MAX_RETENTION_DAYS = 365;
@@ -20,15 +21,11 @@ export function parseArchivePolicy(value: string): number | undefined {
   if (value === '') {
     return undefined;
   }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(value);
-  } catch {
-    throw invalid('failed to parse JSON');
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw invalid('the policy must be a JSON object');
-  }
+  const parsed = policyDocument(
+    value,
+    invalid,
+    'the policy must be a JSON object',
+  );
   const fields = Object.keys(parsed);
   if (fields.length === 0) {
     return undefined;

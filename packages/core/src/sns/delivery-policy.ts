@@ -1,4 +1,5 @@
 import { SluiceError } from '../errors';
+import { policyDocument } from './policy-document';
 
 /**
  * SNS's HTTP/S delivery policy: the DeliveryPolicy attribute of subscriptions
@@ -110,16 +111,11 @@ class PolicyReader {
   }
 
   document(value: string): JsonObject {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(value);
-    } catch {
-      throw this.fail('failed to parse JSON');
-    }
-    if (!isObject(parsed)) {
-      throw this.fail('must be a JSON object');
-    }
-    return parsed;
+    return policyDocument(
+      value,
+      (reason) => this.fail(reason),
+      'must be a JSON object',
+    );
   }
 
   /** A member object; null counts as absent, as in SNS's own documents. */

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EngineContext } from '../context';
 import { SluiceError } from '../errors';
+import { policyDocument } from './policy-document';
 import { keysOf } from './topics';
 
 /** A subscription's ReplayStatus, in SNS's words. */
@@ -48,16 +49,11 @@ export function parseReplayPolicy(
   value: string,
   now: number,
 ): { start: number; end?: number } {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(value);
-  } catch {
-    throw invalid('failed to parse JSON');
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw invalid('the policy must be a JSON object');
-  }
-  const policy = parsed as Record<string, unknown>;
+  const policy = policyDocument(
+    value,
+    invalid,
+    'the policy must be a JSON object',
+  );
   const unknown = Object.keys(policy).find((f) => !FIELDS.includes(f));
   if (unknown !== undefined) {
     throw invalid(`unknown field ${unknown}`);
