@@ -299,6 +299,16 @@ describe('subscriptions', () => {
         'InvalidParameter',
       );
     }
+    // Without a delivery worker nothing could send the confirmation.
+    await expectSluiceError(
+      e.topics.subscribe(arn, {
+        protocol: 'http',
+        endpoint: 'http://127.0.0.1:9/hook',
+      }),
+      'InvalidParameter',
+      'Invalid parameter: Protocol Reason: http subscriptions need a running broker to confirm them',
+    );
+    expect((await e.topics.listSubscriptionsByTopic(arn)).items).toEqual([]);
     await expectSluiceError(
       e.topics.subscribe(arn, { protocol: 'sqs', endpoint: 'not-an-arn' }),
       'InvalidParameter',
