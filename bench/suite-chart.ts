@@ -8,7 +8,8 @@ import type { Figures } from './suite-report';
 /**
  * bench/results/latest.png from latest.json: the throughput and latency
  * figures the report already picks out (each benchmark's `rate` headlines,
- * and its `ms` headlines that are a p50 or a p99), as one image of two panels.
+ * and its `ms` headlines that are a p50, p99 or p999), as one image of two
+ * panels.
  * Rendered by vega-lite → vega (SVG, no canvas) → resvg (PNG).
  */
 
@@ -29,9 +30,14 @@ export interface ThroughputRow {
   readonly perSecond: number;
 }
 
+const PERCENTILES = ['p50', 'p99', 'p999'] as const;
+type Percentile = (typeof PERCENTILES)[number];
+const isPercentile = (name: string | undefined): name is Percentile =>
+  (PERCENTILES as readonly (string | undefined)[]).includes(name);
+
 export interface LatencyRow {
   readonly workload: string;
-  readonly percentile: 'p50' | 'p99';
+  readonly percentile: Percentile;
   readonly ms: number;
 }
 
@@ -39,6 +45,7 @@ export interface LatencyRow {
 const PEERS: readonly [RegExp, string][] = [
   [/bullmq/i, 'BullMQ'],
   [/rsmq/i, 'RSMQ'],
+  [/bee[-_ ]queue/i, 'bee-queue'],
   [/moto/i, 'moto_server'],
   [/minimal lua/i, 'minimal Lua queue'],
 ];
@@ -46,7 +53,7 @@ const PEERS: readonly [RegExp, string][] = [
 const systemOf = (label: string) =>
   PEERS.find(([pattern]) => pattern.test(label))?.[1] ?? 'Sluice';
 
-const PERCENTILE = /_(p50|p99)_ms$/;
+const PERCENTILE = /_(p\d+)_ms$/;
 
 function benchFigures(results: SuiteResults): [SuiteBench, Figures][] {
   return BENCHES.flatMap((bench) => {
@@ -80,10 +87,10 @@ export function latencyRows(results: SuiteResults): LatencyRow[] {
       const percentile = PERCENTILE.exec(key)?.[1];
       return format === 'ms' &&
         typeof value === 'number' &&
-        (percentile === 'p50' || percentile === 'p99')
+        isPercentile(percentile)
         ? [
             {
-              workload: `${bench.name}: ${label.replace(/\s*p(50|99), ms$/, '')}`,
+              workload: `${bench.name}: ${label.replace(/,?\s*p\d+, ms$/, '')}`,
               percentile,
               ms: value,
             },
@@ -166,7 +173,10 @@ function latencyPanel(rows: readonly LatencyRow[]) {
           color: {
             field: 'percentile',
             type: 'nominal',
-            scale: { range: ['#9ecae1', '#3182bd'] },
+            scale: {
+              domain: [...PERCENTILES],
+              range: ['#9ecae1', '#3182bd', '#08519c'],
+            },
           },
         },
       },

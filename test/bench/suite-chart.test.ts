@@ -36,6 +36,7 @@ const results: SuiteResults = {
       },
     },
     fifo: { figures: null },
+    worker: { figures: { c50_bee_queue_msgs_per_s: 9000 } },
     metrics: { figures: { scrape_median_ms: 20 } },
   },
 };
@@ -58,6 +59,7 @@ describe('the suite chart', () => {
       ['engine', 'BullMQ produce + consume', 'BullMQ'],
       ['http', 'Sluice, lean client', 'Sluice'],
       ['http', 'moto_server, AWS SDK v3', 'moto_server'],
+      ['worker', 'concurrency 50, bee-queue', 'bee-queue'],
     ]);
   });
 
