@@ -59,7 +59,7 @@ function parseOptions(): Options | undefined {
   if (values.help) {
     return undefined;
   }
-  // 50,000 messages keep a full run near 40 s on two cores.
+  // 50,000 messages: about 3 min for the six systems on two cores.
   const messages = values.messages ?? (values.quick ? '1000' : '50000');
   return {
     messages: positiveInteger('messages', messages),
