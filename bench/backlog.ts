@@ -30,6 +30,19 @@ export interface BacklogSystem {
   close(): Promise<void>;
 }
 
+/**
+ * What the engine benchmark asks of a Redis queue library beside its
+ * backlog: timed production, and a consumer that also keeps up with
+ * messages sent while it runs (produce + consume at once).
+ */
+export interface ProducingPeer extends BacklogSystem {
+  /**
+   * adds `total` messages of 1 KiB from `concurrency` loops, ten at a time
+   * (one batch call where the library has one)
+   */
+  produce(total: number, concurrency: number): Promise<void>;
+}
+
 /** Resolves `done` once `target` acknowledgements were counted. */
 export class Countdown {
   readonly done: Promise<void>;

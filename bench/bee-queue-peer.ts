@@ -2,8 +2,8 @@ import BeeQueue from 'bee-queue';
 import {
   Countdown,
   expectDrained,
-  type BacklogSystem,
   type Drain,
+  type ProducingPeer,
 } from './backlog';
 import { bodiesOf, runBatches } from './workload';
 
@@ -23,7 +23,7 @@ interface Body {
  * consumers does; the worker still publishes them (`sendEvents`, on by
  * default), as BullMQ's Worker writes its events stream.
  */
-export class BeeQueuePeer implements BacklogSystem {
+export class BeeQueuePeer implements ProducingPeer {
   readonly name = 'bee-queue';
 
   private constructor(
@@ -45,8 +45,13 @@ export class BeeQueuePeer implements BacklogSystem {
     return new BeeQueuePeer(url, prefix, producer);
   }
 
-  async fill(total: number): Promise<void> {
-    await runBatches(total, FILL_LOOPS, async (size) => {
+  fill(total: number): Promise<void> {
+    return this.produce(total, FILL_LOOPS);
+  }
+
+  /** `saveAll` of ten jobs per call: one pipeline of ten addJob scripts. */
+  async produce(total: number, concurrency: number): Promise<void> {
+    await runBatches(total, concurrency, async (size) => {
       const errors = await this.producer.saveAll(
         bodiesOf(size).map((body) => this.producer.createJob({ body })),
       );

@@ -2,8 +2,8 @@ import { Queue, Worker } from 'bullmq';
 import {
   Countdown,
   expectDrained,
-  type BacklogSystem,
   type Drain,
+  type ProducingPeer,
 } from './backlog';
 import { bodiesOf, runBatches } from './workload';
 
@@ -111,9 +111,10 @@ export class BullmqPeer {
 
 /**
  * For the worker benchmark: jobs added first (addBulk), then a Worker
- * started on the backlog, timed until the last job completed.
+ * started on the backlog, timed until the last job completed. The engine
+ * benchmark also times the adds, and the Worker while jobs are added.
  */
-export class BullmqBacklog implements BacklogSystem {
+export class BullmqBacklog implements ProducingPeer {
   readonly name = 'bullmq';
 
   private constructor(
@@ -128,8 +129,12 @@ export class BullmqBacklog implements BacklogSystem {
     return new BullmqBacklog(url, prefix, queue);
   }
 
-  async fill(total: number): Promise<void> {
-    await addJobs(this.queue, total, FILL_LOOPS);
+  fill(total: number): Promise<void> {
+    return this.produce(total, FILL_LOOPS);
+  }
+
+  async produce(total: number, concurrency: number): Promise<void> {
+    await addJobs(this.queue, total, concurrency);
   }
 
   async consumer(total: number, concurrency: number): Promise<Drain> {

@@ -2,8 +2,8 @@ import RedisSMQ from 'rsmq';
 import {
   Countdown,
   expectDrained,
-  type BacklogSystem,
   type Drain,
+  type ProducingPeer,
 } from './backlog';
 import { bodiesOf, runBatches } from './workload';
 
@@ -13,16 +13,26 @@ const toError = (error: unknown) =>
   error instanceof Error ? error : new Error(String(error));
 /** sendMessage calls in flight during the untimed fill: 10 loops of 10. */
 const FILL_LOOPS = 10;
+/**
+ * RSMQ has no blocking receive: a loop that finds the queue empty polls
+ * again after this long, while it waits for messages still being sent.
+ */
+const EMPTY_POLL_MS = 1;
+
+const pause = (ms: number) =>
+  new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
  * RSMQ (Redis Simple Message Queue) with the consumer loop its README
  * shows: `receiveMessage`, the handler, `deleteMessage` by the message's
  * id, in `concurrency` loops sharing one connection (the redis v3 client
- * pipelines their commands), as `rsmq-worker` does without its polling
- * interval. Not `popMessage`: it deletes on receipt, so a crash loses the
+ * pipelines their commands), as `rsmq-worker` does, but polling an empty
+ * queue again after 1 ms instead of its interval of seconds. Not `popMessage`: it deletes on receipt, so a crash loses the
  * message, while every other system here acknowledges after the handler.
+ * RSMQ has no batch calls: each message is one `sendMessage`, one
+ * `receiveMessage` and one `deleteMessage`.
  */
-export class RsmqPeer implements BacklogSystem {
+export class RsmqPeer implements ProducingPeer {
   readonly name = 'rsmq';
 
   private constructor(private readonly rsmq: RedisSMQ) {}
@@ -35,8 +45,13 @@ export class RsmqPeer implements BacklogSystem {
     return new RsmqPeer(rsmq);
   }
 
-  async fill(total: number): Promise<void> {
-    await runBatches(total, FILL_LOOPS, async (size) => {
+  fill(total: number): Promise<void> {
+    return this.produce(total, FILL_LOOPS);
+  }
+
+  /** Each loop has its ten `sendMessage` calls out at once. */
+  async produce(total: number, concurrency: number): Promise<void> {
+    await runBatches(total, concurrency, async (size) => {
       await Promise.all(
         bodiesOf(size).map((message) =>
           this.rsmq.sendMessageAsync({ qname: QUEUE, message }),
@@ -49,13 +64,15 @@ export class RsmqPeer implements BacklogSystem {
   consumer(total: number, concurrency: number): Promise<Drain> {
     const countdown = new Countdown(total);
     const handle = (_message: RedisSMQ.QueueMessage) => undefined;
-    // The backlog is all visible from the start: an empty receive means
-    // the other loops hold what is left.
+    let stopped = false;
+    // An empty receive near the end means the other loops hold what is
+    // left; while messages are still being sent it means "not yet".
     const loop = async () => {
-      for (;;) {
+      while (!stopped && countdown.acknowledged < total) {
         const message = await this.rsmq.receiveMessageAsync({ qname: QUEUE });
         if (!('id' in message)) {
-          return;
+          await pause(EMPTY_POLL_MS);
+          continue;
         }
         handle(message);
         await this.rsmq.deleteMessageAsync({ qname: QUEUE, id: message.id });
@@ -65,14 +82,13 @@ export class RsmqPeer implements BacklogSystem {
     let loops: Promise<unknown> = Promise.resolve();
     return Promise.resolve({
       run: async () => {
-        loops = Promise.all(Array.from({ length: concurrency }, loop)).then(
-          // Ends a run that would otherwise wait for ever.
-          () => expectDrained(this.name, countdown.acknowledged, total),
-        );
+        loops = Promise.all(Array.from({ length: concurrency }, loop));
         loops.catch((error: unknown) => countdown.fail(error));
         await countdown.done;
       },
       close: async () => {
+        // Also ends loops still polling after a failed or timed-out run.
+        stopped = true;
         await loops;
         expectDrained(this.name, countdown.acknowledged, total);
         const { msgs } = await this.rsmq.getQueueAttributesAsync({

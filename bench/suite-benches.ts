@@ -43,16 +43,21 @@ export const BENCHES: readonly SuiteBench[] = [
     name: 'engine',
     title: 'Engine: produce only, consume only, produce + consume',
     covers:
-      'Sluice engine (packages/core) beside BullMQ, a minimal Lua queue and ' +
-      'the redis-benchmark EVALSHA ceiling, all in one process on one Redis',
+      'Sluice engine (packages/core) beside BullMQ, RSMQ, bee-queue, a ' +
+      'minimal Lua queue and the redis-benchmark EVALSHA ceiling, all in ' +
+      'one process on one Redis',
     needsBuild: false,
     headlines: [
       rate('Sluice send (produce only), msg/s', 'send_msgs_per_s'),
       rate('Sluice receive (consume only), msg/s', 'receive_msgs_per_s'),
       rate('Sluice full cycle (produce + consume), msg/s', 'cycle_msgs_per_s'),
       rate('BullMQ produce + consume, msg/s', 'bullmq_msgs_per_s'),
+      rate('RSMQ produce + consume, msg/s', 'rsmq_msgs_per_s'),
+      rate('bee-queue produce + consume, msg/s', 'bee_queue_msgs_per_s'),
       rate('minimal Lua queue full cycle, msg/s', 'minimal_lua_msgs_per_s'),
       ratio('Sluice cycle / BullMQ', 'cycle_vs_bullmq'),
+      ratio('Sluice cycle / RSMQ', 'cycle_vs_rsmq'),
+      ratio('Sluice cycle / bee-queue', 'cycle_vs_bee_queue'),
       {
         label: 'Sluice cycle / minimal Lua',
         key: 'cycle_vs_minimal_lua',

@@ -6,6 +6,7 @@ import { SYSTEMS, type BacklogSystem, type SystemName } from './backlog';
 import { BeeQueuePeer } from './bee-queue-peer';
 import { BullmqBacklog } from './bullmq-peer';
 import { cpuDuring, processCpuMs } from './cpu';
+import { deadlineMs, withDeadline } from './deadline';
 import { EngineApi } from './engine-api';
 import { deleteKeys, redisCpuMs } from './redis-tools';
 import { RsmqPeer } from './rsmq-peer';
@@ -99,20 +100,6 @@ function parseOptions(): Options | undefined {
     brokerCpuProf: values['broker-cpu-prof'],
     json: values.json,
   };
-}
-
-/** A drain that hangs fails the run instead of the whole benchmark waiting. */
-const deadlineMs = (messages: number) => 60_000 + messages * 5;
-
-function withDeadline<T>(work: Promise<T>, ms: number, what: string) {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new Error(`${what}: not done within ${ms} ms`)),
-      ms,
-    );
-  });
-  return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
 }
 
 class WorkerBench {

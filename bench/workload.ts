@@ -1,3 +1,5 @@
+import { deadlineMs, withDeadline } from './deadline';
+
 /** SQS caps a batch at ten entries; every system here moves ten at a time. */
 export const BATCH_SIZE = 10;
 
@@ -65,9 +67,10 @@ export async function perSecond(work: () => Promise<number>): Promise<number> {
 
 export interface PhaseRates {
   readonly send: number;
+  /** receive and delete of one batch by one client loop */
+  readonly consume: number;
   readonly receive: number;
   readonly delete: number;
-  readonly cycle: number;
 }
 
 /** send → receive → delete of one message batch by one client loop. */
@@ -80,6 +83,13 @@ export function cycleStep(queue: BatchQueue): BatchStep {
   };
 }
 
+const sendStep =
+  (queue: BatchQueue): BatchStep =>
+  async (size) => {
+    await queue.send(bodiesOf(size));
+    return size;
+  };
+
 function expectAll(phase: string, done: number, total: number): void {
   if (done !== total) {
     // A short phase would leave messages behind and skew the next one.
@@ -87,38 +97,56 @@ function expectAll(phase: string, done: number, total: number): void {
   }
 }
 
+/** `concurrency` loops of `step` until `total` messages moved, bounded. */
+export async function runPhase(
+  phase: string,
+  total: number,
+  concurrency: number,
+  step: BatchStep,
+): Promise<void> {
+  const done = await withDeadline(
+    runBatches(total, concurrency, step),
+    deadlineMs(total),
+    phase,
+  );
+  expectAll(phase, done, total);
+}
+
 /**
- * Each step on its own (N sends, then N receives, then N deletes), then the
- * full cycle. The queue is empty before and after, so repetitions can share
- * it.
+ * Each step on its own: N sends, then N receive + delete loops (consume
+ * only), then N sends again (untimed), N receives and N deletes. The queue
+ * is empty before and after, so repetitions can share it.
  */
 export async function measurePhases(
   queue: BatchQueue,
   total: number,
   concurrency: number,
 ): Promise<PhaseRates> {
-  const run = async (phase: string, step: BatchStep) =>
+  const timed = (phase: string, step: BatchStep) =>
     perSecond(async () => {
-      const done = await runBatches(total, concurrency, step);
-      expectAll(phase, done, total);
-      return done;
+      await runPhase(phase, total, concurrency, step);
+      return total;
     });
+  const send = await timed('send', sendStep(queue));
+  const consume = await timed('consume', async (size) => {
+    const receipts = await queue.receive(size);
+    await queue.delete(receipts);
+    return receipts.length;
+  });
+  await runPhase('refill', total, concurrency, sendStep(queue));
   const receipts: string[] = [];
   return {
-    send: await run('send', async (size) => {
-      await queue.send(bodiesOf(size));
-      return size;
-    }),
-    receive: await run('receive', async (size) => {
+    send,
+    consume,
+    receive: await timed('receive', async (size) => {
       const got = await queue.receive(size);
       receipts.push(...got);
       return got.length;
     }),
-    delete: await run('delete', async (size, offset) => {
+    delete: await timed('delete', async (size, offset) => {
       await queue.delete(receipts.slice(offset, offset + size));
       return size;
     }),
-    cycle: await run('cycle', cycleStep(queue)),
   };
 }
 
