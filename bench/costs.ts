@@ -36,7 +36,7 @@ export interface CostMeters {
   readonly redis?: Redis;
 }
 
-interface Reading {
+export interface Reading {
   readonly broker?: number;
   readonly client?: number;
   readonly redis?: RedisCounters;
@@ -51,7 +51,7 @@ async function read(meters: CostMeters): Promise<Reading> {
   return { broker, client, redis };
 }
 
-/** The costs of `messages` messages between two readings. */
+/** The costs of `messages` messages between two readings (ms, commands). */
 export function costsBetween(
   before: Reading,
   after: Reading,
@@ -99,14 +99,17 @@ export function costFigures(
   );
 }
 
-/** A system's costs, read back from figures named by the convention. */
+/**
+ * A system's costs, read back from figures named by the convention; without
+ * `system`, from figures of that system alone (no prefix).
+ */
 export function costsOf(
   figures: Readonly<Record<string, number | boolean | undefined>>,
-  system: string,
+  system?: string,
 ): MessageCosts {
   const costs: MessageCosts = {};
   for (const name of COST_NAMES) {
-    const value = figures[`${system}_${name}`];
+    const value = figures[system === undefined ? name : `${system}_${name}`];
     if (typeof value === 'number') {
       costs[name] = value;
     }
