@@ -10,6 +10,7 @@ export const SYSTEMS = [
   'bullmq',
   'rsmq',
   'bee-queue',
+  'moto',
 ] as const;
 export type SystemName = (typeof SYSTEMS)[number];
 

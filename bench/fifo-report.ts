@@ -3,9 +3,11 @@ import {
   TARGET_WORKLOAD,
   WORKLOADS,
   figure,
+  systemKey,
   type Transport,
   type Workload,
 } from './fifo-workloads';
+import { COST_HEADER, costCells, costsOf } from './costs';
 import { jsonLine, rate, table, times } from './format';
 import {
   SLOWLOG_THRESHOLD_US,
@@ -90,20 +92,12 @@ function throughputTable(context: FifoRunContext, figures: Figures): string {
         workload.label,
         rate(value('msgs_per_s')),
         times(value('vs_standard')),
-        micros(value('redis_cpu_us_per_msg')),
-        micros(value('node_cpu_us_per_msg')),
+        ...costCells(costsOf(figures, systemKey(transport.key, workload.key))),
       ];
     }),
   );
   return table([
-    [
-      'transport',
-      'workload',
-      'msg/s',
-      'vs standard',
-      'Redis CPU µs/msg',
-      'Node.js CPU µs/msg',
-    ],
+    ['transport', 'workload', 'msg/s', 'vs standard', ...COST_HEADER],
     ...rows,
   ]);
 }
@@ -257,8 +251,10 @@ export function renderFifo(
     '',
     throughputTable(context, results.figures),
     "vs standard: the median of the runs' ratios, each to the standard " +
-      'queue of the same run; Node.js CPU: over HTTP the broker process, on ' +
-      'the engine this process (engine and client loops)',
+      'queue of the same run; CPU: the broker process (over HTTP), ' +
+      'redis-server, this process (client loops, and on the engine the ' +
+      'engine too); Redis cmds: every command Redis ran, those scripts ' +
+      'call included',
     '',
     ...correctnessLines(results),
     '',

@@ -40,9 +40,13 @@ export function queueName(transport: string, workload: Workload): string {
   return workload.groups === 0 ? name : `${name}.fifo`;
 }
 
+/** One workload over one transport: the system its cost figures name. */
+export const systemKey = (transport: TransportKey, workload: WorkloadKey) =>
+  `${transport}_${workload}`;
+
 /** The name of one figure of one workload over one transport. */
 export const figure = (
   transport: TransportKey,
   workload: WorkloadKey,
   what: string,
-) => `${transport}_${workload}_${what}`;
+) => `${systemKey(transport, workload)}_${what}`;

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import type { Redis } from 'ioredis';
-import { cpuDuring, processCpuMs, type CpuMeter } from './cpu';
+import { measureCosts, type MessageCosts } from './costs';
+import { processCpuMs, type CpuMeter } from './cpu';
 import { EngineApi } from './engine-api';
 import {
   fifoJson,
@@ -27,7 +28,6 @@ import {
 } from './fifo-workloads';
 import { times } from './format';
 import { throughput, throughputTimeoutMs } from './http-workload';
-import { redisCpuMs } from './redis-tools';
 import { profileRedis } from './redis-profile';
 import {
   COMMON_OPTIONS,
@@ -123,15 +123,14 @@ interface Target {
   /** per measured run */
   readonly messages: number;
   readonly api: SqsApi;
-  /** the Node.js process doing Sluice's work: the broker, or this one */
-  readonly node: CpuMeter;
+  /** the broker process; the engine runs in this one, the client */
+  readonly broker?: CpuMeter;
   readonly queues: Readonly<Record<WorkloadKey, string>>;
 }
 
 interface RunFigures {
   readonly msgsPerS: number;
-  readonly redisCpuUs: number;
-  readonly nodeCpuUs: number;
+  readonly costs: MessageCosts;
 }
 
 /** The measurements, in the order they run. */
@@ -193,10 +192,10 @@ class FifoBench {
       );
       for (const workload of WORKLOADS) {
         const run = await this.measure(target, workload, messages);
-        const name = (what: string) => figure(key, workload.key, what);
-        figures[name('msgs_per_s')] = run.msgsPerS;
-        figures[name('redis_cpu_us_per_msg')] = run.redisCpuUs;
-        figures[name('node_cpu_us_per_msg')] = run.nodeCpuUs;
+        figures[figure(key, workload.key, 'msgs_per_s')] = run.msgsPerS;
+        for (const [name, value] of Object.entries(run.costs)) {
+          figures[figure(key, workload.key, name)] = value;
+        }
       }
       const standard = figures[figure(key, 'standard', 'msgs_per_s')]!;
       for (const workload of WORKLOADS) {
@@ -216,8 +215,9 @@ class FifoBench {
       Math.max(1, workload.groups),
       workload.groups > 0,
     );
-    const { result, cpuMs } = await cpuDuring(
-      { redis: () => redisCpuMs(this.admin), node: target.node },
+    const { result, costs } = await measureCosts(
+      { broker: target.broker, client: processCpuMs, redis: this.admin },
+      messages,
       () =>
         throughput(target.api, target.queues[workload.key], {
           messages,
@@ -240,11 +240,7 @@ class FifoBench {
     record.examples.push(
       ...violations.examples.slice(0, MAX_EXAMPLES - record.examples.length),
     );
-    return {
-      msgsPerS: result.msgsPerS,
-      redisCpuUs: (cpuMs.redis * 1000) / messages,
-      nodeCpuUs: (cpuMs.node * 1000) / messages,
-    };
+    return { msgsPerS: result.msgsPerS, costs };
   }
 
   /** One untimed run per workload: where Redis spends its time. */
@@ -319,21 +315,20 @@ async function main(options: Options): Promise<void> {
         transport: transport('engine'),
         messages: options.engineMessages,
         api: engine,
-        node: processCpuMs,
         queues: await createQueues(engine, 'engine'),
       },
       {
         transport: transport('http_lean'),
         messages: options.messages,
         api: lean,
-        node: brokerCpu,
+        broker: brokerCpu,
         queues: httpQueues,
       },
       {
         transport: transport('http_sdk'),
         messages: options.messages,
         api: sdk,
-        node: brokerCpu,
+        broker: brokerCpu,
         queues: httpQueues,
       },
     ];

@@ -1,3 +1,4 @@
+import { COST_HEADER, costCells, costsOf } from './costs';
 import { jsonLine, rate, table, times, verdict } from './format';
 import type { LatencyResult } from './http-workload';
 
@@ -9,12 +10,13 @@ export interface RepeatedFigures {
   http_sdk_msgs_per_s: number;
   /** BullMQ, first addBulk to last completed job, msg/s */
   bullmq_msgs_per_s: number;
-  /** CPU time of the broker process per message, µs (NaN off Linux) */
-  http_lean_broker_cpu_us_per_msg: number;
-  http_sdk_broker_cpu_us_per_msg: number;
-  /** CPU time of this process, where the client runs, per message, µs */
-  http_lean_client_cpu_us_per_msg: number;
-  http_sdk_client_cpu_us_per_msg: number;
+  /**
+   * Costs per message by the convention of costs.ts, of the systems
+   * `http_lean`, `http_sdk`, `bullmq` (and `moto_sdk`): CPU µs of the broker
+   * (NaN off Linux), of redis-server, of this process (the client), and
+   * the commands Redis ran.
+   */
+  [cost: string]: number;
 }
 
 export interface HttpThroughput extends RepeatedFigures {
@@ -62,8 +64,6 @@ const TARGET_P99_MS = 5;
 const TARGET_RATE = 1000;
 
 const ms = (value: number) => value.toFixed(2);
-const micros = (value: number) =>
-  Number.isNaN(value) ? 'n/a' : Math.round(value).toString();
 
 function ratios(rates: HttpThroughput) {
   return {
@@ -94,32 +94,22 @@ export function renderHttp(
   const { rates, latencies, duplicates } = results;
   const bullmq = rates.bullmq_msgs_per_s;
   const moto = rates.moto_sdk_msgs_per_s;
-  const rateRow = (label: string, value: number, cpu = ['', '']) => [
-    label,
-    rate(value),
-    times(value / bullmq),
-    times(value / moto),
-    ...cpu,
-  ];
+  const rateRow = (label: string, system: string) => {
+    const value = rates[`${system}_msgs_per_s`]!;
+    return [
+      label,
+      rate(value),
+      times(value / bullmq),
+      times(value / moto),
+      ...costCells(costsOf(rates, system)),
+    ];
+  };
   const throughput = table([
-    [
-      'end to end',
-      'msg/s',
-      'vs BullMQ',
-      'vs moto_server',
-      'broker CPU µs/msg',
-      'client CPU µs/msg',
-    ],
-    rateRow('Sluice, lean keep-alive client', rates.http_lean_msgs_per_s, [
-      micros(rates.http_lean_broker_cpu_us_per_msg),
-      micros(rates.http_lean_client_cpu_us_per_msg),
-    ]),
-    rateRow('Sluice, AWS SDK v3', rates.http_sdk_msgs_per_s, [
-      micros(rates.http_sdk_broker_cpu_us_per_msg),
-      micros(rates.http_sdk_client_cpu_us_per_msg),
-    ]),
-    rateRow('BullMQ produce + consume (no HTTP)', bullmq),
-    rateRow('moto_server, AWS SDK v3', moto),
+    ['end to end', 'msg/s', 'vs BullMQ', 'vs moto_server', ...COST_HEADER],
+    rateRow('Sluice, lean keep-alive client', 'http_lean'),
+    rateRow('Sluice, AWS SDK v3', 'http_sdk'),
+    rateRow('BullMQ produce + consume (no HTTP)', 'bullmq'),
+    rateRow('moto_server, AWS SDK v3', 'moto_sdk'),
   ]);
   const latencyRow = (label: string, result: LatencyResult) => [
     label,

@@ -2,7 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { BullmqPeer } from './bullmq-peer';
-import { cpuDuring, processCpuMs } from './cpu';
+import type { Redis } from 'ioredis';
+import { costFigures, measureCosts, type MessageCosts } from './costs';
+import { processCpuMs } from './cpu';
 import {
   httpJson,
   renderHttp,
@@ -100,6 +102,8 @@ function parseOptions(): Options | undefined {
 
 interface Target {
   readonly server: SqsServer;
+  /** the admin connection of the server's Redis; moto_server has none */
+  readonly redis?: Redis;
   readonly api: SqsApi;
   readonly queueUrl: string;
 }
@@ -110,13 +114,14 @@ interface Systems {
   readonly motoSdk: Target;
   readonly motoLean: Target;
   readonly bullmq: BullmqPeer;
+  /** the admin connection of BullMQ's own redis-server */
+  readonly bullmqRedis: Redis;
 }
 
 interface TargetThroughput {
   readonly msgsPerS: number;
-  /** CPU time per message, µs, of the server process and of this one */
-  readonly serverCpuUs: number;
-  readonly clientCpuUs: number;
+  /** the server process is the broker, this one the client */
+  readonly costs: MessageCosts;
 }
 
 /** The measurements, in the order they run. */
@@ -152,7 +157,11 @@ class HttpBench {
     );
     log(`moto_server: ${Math.round(moto.msgsPerS)} msg/s`);
     return {
-      rates: { ...medians(runs), moto_sdk_msgs_per_s: moto.msgsPerS },
+      rates: {
+        ...medians(runs),
+        moto_sdk_msgs_per_s: moto.msgsPerS,
+        ...costFigures('moto_sdk', moto.costs),
+      },
       latencies: {
         sluice: await this.latency(systems.sluiceLean, options.latencyRate),
         moto: await this.latency(systems.motoLean, options.motoLatencyRate),
@@ -167,27 +176,32 @@ class HttpBench {
 
   /** Sluice with each client, then BullMQ. */
   private async repetition(messages: number): Promise<RepeatedFigures> {
-    const { bullmq, sluiceLean, sluiceSdk } = this.systems;
+    const { bullmq, bullmqRedis, sluiceLean, sluiceSdk } = this.systems;
     const sdk = await this.throughput(sluiceSdk, messages, 'sluice');
     const lean = await this.throughput(sluiceLean, messages, 'sluice');
+    const bullmqRun = await measureCosts(
+      { client: processCpuMs, redis: bullmqRedis },
+      messages,
+      () => perSecond(() => bullmq.run(messages)),
+    );
     return {
       http_lean_msgs_per_s: lean.msgsPerS,
       http_sdk_msgs_per_s: sdk.msgsPerS,
-      bullmq_msgs_per_s: await perSecond(() => bullmq.run(messages)),
-      http_lean_broker_cpu_us_per_msg: lean.serverCpuUs,
-      http_sdk_broker_cpu_us_per_msg: sdk.serverCpuUs,
-      http_lean_client_cpu_us_per_msg: lean.clientCpuUs,
-      http_sdk_client_cpu_us_per_msg: sdk.clientCpuUs,
+      bullmq_msgs_per_s: bullmqRun.result,
+      ...costFigures('http_lean', lean.costs),
+      ...costFigures('http_sdk', sdk.costs),
+      ...costFigures('bullmq', bullmqRun.costs),
     };
   }
 
   private async throughput(
-    { server, api, queueUrl }: Target,
+    { server, redis, api, queueUrl }: Target,
     messages: number,
     system: keyof Duplicates,
   ): Promise<TargetThroughput> {
-    const { result, cpuMs } = await cpuDuring(
-      { server: () => server.cpuMs(), client: processCpuMs },
+    const { result, costs } = await measureCosts(
+      { broker: () => server.cpuMs(), client: processCpuMs, redis },
+      messages,
       () =>
         throughput(api, queueUrl, {
           messages,
@@ -198,11 +212,7 @@ class HttpBench {
         }),
     );
     this.duplicates[system] += result.duplicates;
-    return {
-      msgsPerS: result.msgsPerS,
-      serverCpuUs: (cpuMs.server * 1000) / messages,
-      clientCpuUs: (cpuMs.client * 1000) / messages,
-    };
+    return { msgsPerS: result.msgsPerS, costs };
   }
 
   private latency({ api, queueUrl }: Target, rate: number) {
@@ -221,6 +231,7 @@ class HttpBench {
 async function openTargets(
   closers: Closers,
   server: SqsServer,
+  redis: Redis | undefined,
   options: Options,
 ): Promise<{ sdk: Target; lean: Target }> {
   const { url } = server;
@@ -233,8 +244,8 @@ async function openTargets(
   const queueUrl = await lean.createQueue('bench-http');
   closers.add(() => lean.deleteQueue(queueUrl));
   return {
-    sdk: { server, api: sdk, queueUrl },
-    lean: { server, api: lean, queueUrl },
+    sdk: { server, redis, api: sdk, queueUrl },
+    lean: { server, redis, api: lean, queueUrl },
   };
 }
 
@@ -257,8 +268,13 @@ async function main(options: Options): Promise<void> {
     const moto = await startMotoServer();
     closers.add(() => moto.stop());
     log(`moto_server at ${moto.url}`);
-    const sluice = await openTargets(closers, broker, options);
-    const motoTargets = await openTargets(closers, moto, options);
+    const sluice = await openTargets(
+      closers,
+      broker,
+      sluiceRedis.admin,
+      options,
+    );
+    const motoTargets = await openTargets(closers, moto, undefined, options);
     const bullmq = await BullmqPeer.open(
       bullmqRedis.redis.url,
       prefix,
@@ -272,6 +288,7 @@ async function main(options: Options): Promise<void> {
         motoSdk: motoTargets.sdk,
         motoLean: motoTargets.lean,
         bullmq,
+        bullmqRedis: bullmqRedis.admin,
       },
       options,
     ).run();

@@ -13,13 +13,7 @@ export interface CommandCounts {
 }
 
 async function commandsProcessed(admin: Redis): Promise<number> {
-  const match = /total_commands_processed:(\d+)/.exec(
-    await admin.info('stats'),
-  );
-  if (!match) {
-    throw new Error('INFO stats shows no total_commands_processed');
-  }
-  return Number(match[1]);
+  return commandsOf(await admin.info('stats'));
 }
 
 /**
@@ -106,10 +100,39 @@ export async function deleteKeys(admin: Redis, prefix: string): Promise<void> {
   }
 }
 
-/** CPU time redis-server has used so far (user + system, all threads), ms. */
-export async function redisCpuMs(admin: Redis): Promise<number> {
-  const info = await admin.info('cpu');
+/** What one `INFO` (its default sections) tells of the work Redis did so far. */
+export interface RedisCounters {
+  /** CPU time, user + system, all threads, ms */
+  readonly cpuMs: number;
+  /** total_commands_processed: script-internal commands included */
+  readonly commands: number;
+}
+
+/**
+ * Both counters from one INFO, so a window between two readings holds
+ * exactly one command of ours: the first INFO, which Redis counts once it
+ * has answered it.
+ */
+export async function redisCounters(admin: Redis): Promise<RedisCounters> {
+  const info = await admin.info();
+  return { cpuMs: cpuMsOf(info), commands: commandsOf(info) };
+}
+
+function commandsOf(info: string): number {
+  const match = /total_commands_processed:(\d+)/.exec(info);
+  if (!match) {
+    throw new Error('INFO shows no total_commands_processed');
+  }
+  return Number(match[1]);
+}
+
+function cpuMsOf(info: string): number {
   const seconds = (name: string) =>
     Number(new RegExp(`^${name}:([\\d.]+)`, 'm').exec(info)?.[1] ?? NaN);
   return (seconds('used_cpu_user') + seconds('used_cpu_sys')) * 1000;
+}
+
+/** CPU time redis-server has used so far (user + system, all threads), ms. */
+export async function redisCpuMs(admin: Redis): Promise<number> {
+  return cpuMsOf(await admin.info('cpu'));
 }

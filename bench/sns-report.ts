@@ -1,3 +1,4 @@
+import { COST_HEADER, costCells, type MessageCosts } from './costs';
 import { jsonLine, rate, table } from './format';
 import {
   SLOWLOG_THRESHOLD_US,
@@ -21,15 +22,16 @@ export interface Config {
   readonly completion: Completion;
 }
 
-/** Figures of one run of one configuration; the report shows medians. */
-export interface ConfigFigures {
+/**
+ * Figures of one run of one configuration; the report shows medians. The
+ * costs (costs.ts) are per delivery, a message in one queue: CPU µs of the
+ * delivery workers (broker), redis-server and this process (client), and
+ * the commands Redis ran.
+ */
+export interface ConfigFigures extends Required<MessageCosts> {
   publishes_per_s: number;
   deliveries_per_s: number;
   publish_only_per_s: number;
-  /** CPU time per delivery, µs: redis-server, the workers, this process */
-  redis_cpu_us: number;
-  workers_cpu_us: number;
-  bench_cpu_us: number;
 }
 
 export interface ConfigResult {
@@ -94,9 +96,6 @@ export function verdicts(results: SnsResults) {
     }));
 }
 
-const micros = (value: number) =>
-  Number.isNaN(value) ? 'n/a' : value.toFixed(1);
-
 function throughputTable(results: SnsResults): string {
   return table([
     [
@@ -107,9 +106,7 @@ function throughputTable(results: SnsResults): string {
       'publishes/s',
       'deliveries/s',
       'publish-only/s',
-      'Redis µs/dlv',
-      'workers µs/dlv',
-      'bench µs/dlv',
+      ...COST_HEADER.map((name) => name.replace('/msg', '/dlv')),
     ],
     ...results.throughput.map(({ config, publishes, figures }) => [
       String(config.fanout),
@@ -119,9 +116,7 @@ function throughputTable(results: SnsResults): string {
       rate(figures.publishes_per_s),
       rate(figures.deliveries_per_s),
       rate(figures.publish_only_per_s),
-      micros(figures.redis_cpu_us),
-      micros(figures.workers_cpu_us),
-      micros(figures.bench_cpu_us),
+      ...costCells(figures),
     ]),
   ]);
 }
@@ -195,9 +190,9 @@ export function renderSns(context: SnsRunContext, results: SnsResults): string {
       `every message; until in queues: nobody consumes, the run ends when ` +
       `the topic's delivery counter reaches publishes × fan-out (the queues ` +
       `are drained and checked afterwards, untimed)`,
-    'µs/dlv: CPU time per delivery (publishes × fan-out) of redis-server, ' +
-      'of the worker processes together, and of this process (publishers ' +
-      'and consumers)',
+    '/dlv: per delivery (publishes × fan-out); CPU time of the worker ' +
+      'processes together (broker), of redis-server and of this process ' +
+      '(client: publishers and consumers), and the commands Redis ran',
     ...context.setting,
     '',
     throughputTable(results),

@@ -3,10 +3,10 @@ import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import type { Redis } from 'ioredis';
 import { queueArn } from '../packages/core/src';
-import { cpuDuring, processCpuMs } from './cpu';
+import { measureCosts, type MessageCosts } from './costs';
+import { processCpuMs } from './cpu';
 import { EngineApi } from './engine-api';
 import { profileRedis, type RedisProfile } from './redis-profile';
-import { redisCpuMs } from './redis-tools';
 import {
   COMMON_OPTIONS,
   Closers,
@@ -247,26 +247,25 @@ class SnsBench {
       publishers: this.options.publishers,
       consumers: this.options.consumers,
     });
-    const { cpuMs } = await cpuDuring(
+    // The delivery workers do the broker's part of SNS.
+    const { costs } = await measureCosts(
       {
-        redis: () => redisCpuMs(this.admin),
-        workers: () => this.workers.cpuMs(),
-        bench: processCpuMs,
+        broker: () => this.workers.cpuMs(),
+        client: processCpuMs,
+        redis: this.admin,
       },
+      publishes * config.fanout,
       () => wrap(() => run.timed()),
     );
     const result = await run.check();
     this.duplicates += result.duplicates;
     this.foreign += result.foreign;
-    const perDelivery = (ms: number) =>
-      (ms * 1000) / (publishes * config.fanout);
     return {
       publishes_per_s: result.publishesPerS,
       deliveries_per_s: result.deliveriesPerS,
       publish_only_per_s: result.publishOnlyPerS,
-      redis_cpu_us: perDelivery(cpuMs.redis),
-      workers_cpu_us: perDelivery(cpuMs.workers),
-      bench_cpu_us: perDelivery(cpuMs.bench),
+      // Every meter was given, so every cost is there.
+      ...(costs as Required<MessageCosts>),
     };
   }
 

@@ -151,7 +151,8 @@ export const BENCHES: readonly SuiteBench[] = [
     title: 'Worker SDK: consume only, concurrency 1, 10 and 50',
     covers:
       'The worker SDK Consumer over Redis, over HTTP with the AWS SDK and ' +
-      'with the lean client, beside a BullMQ Worker, RSMQ and bee-queue',
+      'with the lean client, beside a BullMQ Worker, RSMQ and bee-queue, ' +
+      'and the same Consumer against moto_server',
     needsBuild: true,
     headlines: [
       ...[1, 10, 50].flatMap((concurrency) =>
@@ -162,6 +163,7 @@ export const BENCHES: readonly SuiteBench[] = [
           'bullmq',
           'rsmq',
           'bee_queue',
+          'moto',
         ].map((system) =>
           rate(
             `concurrency ${concurrency}, ${system.replaceAll('_', '-')}, msg/s`,
@@ -174,6 +176,8 @@ export const BENCHES: readonly SuiteBench[] = [
       ratio('c50 sluice-http / BullMQ', 'c50_sluice_http_vs_bullmq'),
       ratio('c50 sluice-http-lean / BullMQ', 'c50_sluice_http_lean_vs_bullmq'),
       ratio('c50 sluice-redis / bee-queue', 'c50_sluice_redis_vs_bee_queue'),
+      ratio('c50 sluice-http / moto', 'c50_sluice_http_vs_moto'),
+      ratio('c50 sluice-http-lean / moto', 'c50_sluice_http_lean_vs_moto'),
     ],
   },
   {

@@ -1,3 +1,4 @@
+import { costRows, cpuName, REDIS_COMMANDS, type CostRow } from './costs';
 import { percent, rate, times } from './format';
 import type { FigureFormat, SuiteBench } from './suite-benches';
 
@@ -48,14 +49,10 @@ const CHART_ALT =
 
 /** Workloads and peers of issue 8 the suite does not measure yet. */
 export const NOT_YET_MEASURED: readonly string[] = [
-  'bee-queue as a peer',
-  'moto_server as a worker-style peer',
   'the redis-benchmark ceiling as a suite workload of its own (bench:engine ' +
     'reports the EVALSHA ceiling)',
   'scale: 10k, 100k and 1M messages queued, 1,000 queues',
   'send → handler latency at 10,000 msg/s, and p999',
-  'CPU seconds per 100k messages for the broker and Redis where a ' +
-    'benchmark does not report CPU already',
 ];
 
 const FORMATS: Record<FigureFormat, (value: number) => string> = {
@@ -144,6 +141,44 @@ function headlineLines(bench: SuiteBench, figures: Figures): string[] {
     : [];
 }
 
+/** CPU seconds per 100,000 messages from µs per message: × 0.1. */
+const secondsPer100k = (us: number | undefined) =>
+  us === undefined || Number.isNaN(us) ? '' : (us / 10).toFixed(2);
+
+/** Rows of the cost table, figures absent left blank. */
+export function costTable(rows: readonly CostRow[]): string[][] {
+  return [
+    [
+      'system',
+      'broker CPU s',
+      'Redis CPU s',
+      'client CPU s',
+      'Redis commands per message',
+    ],
+    ...rows.map(({ system, costs }) => [
+      system,
+      secondsPer100k(costs[cpuName('broker')]),
+      secondsPer100k(costs[cpuName('redis')]),
+      secondsPer100k(costs[cpuName('client')]),
+      costs[REDIS_COMMANDS]?.toFixed(2) ?? '',
+    ]),
+  ];
+}
+
+function costLines(figures: Figures): string[] {
+  const rows = costRows(figures);
+  return rows.length > 0
+    ? [
+        'Cost per 100,000 messages (CPU seconds of each process; `broker` ' +
+          'is the server the clients talk to, `client` the benchmark ' +
+          'process):',
+        '',
+        ...markdownTable(costTable(rows)),
+        '',
+      ]
+    : [];
+}
+
 function targetLines(figures: Figures): string[] {
   const targets = targetsOf(figures);
   return targets.length > 0
@@ -176,6 +211,7 @@ function section(outcome: BenchOutcome, quick: boolean): string[] {
   if (outcome.figures) {
     lines.push(
       ...headlineLines(bench, outcome.figures),
+      ...costLines(outcome.figures),
       ...targetLines(outcome.figures),
     );
   }

@@ -133,7 +133,7 @@ function versions(benches: readonly SuiteBench[]): Record<string, string> {
   ]) {
     found[name] = packageVersion(name);
   }
-  if (benches.some((b) => b.name === 'http')) {
+  if (benches.some((b) => ['http', 'worker'].includes(b.name))) {
     found.moto = commandOutput('python3', [
       '-c',
       'import moto; print(moto.__version__)',

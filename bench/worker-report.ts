@@ -1,13 +1,16 @@
 import { SYSTEMS, type SystemName } from './backlog';
+import { COST_HEADER, costCells, costsOf } from './costs';
 import { jsonLine, rate, table, times } from './format';
 
 /** Figures of one drain; the report shows the medians over the runs. */
 export interface DrainFigures {
   msgs_per_s: number;
-  /** CPU time per message, µs: redis-server, this process, the broker */
-  redis_cpu_us_per_msg: number;
-  consumer_cpu_us_per_msg: number;
-  broker_cpu_us_per_msg: number;
+  /**
+   * Costs by the convention of costs.ts: CPU µs per message of the server
+   * (the broker, moto_server), of redis-server and of this process (the
+   * client: the consumer), and the commands Redis ran per message.
+   */
+  [cost: string]: number;
 }
 
 export type Cell = Readonly<Record<SystemName, DrainFigures>>;
@@ -19,6 +22,7 @@ export interface WorkerResults {
 
 export interface WorkerRunContext {
   readonly messages: number;
+  readonly motoMessages: number;
   readonly runs: number;
   /** where the consumers, the broker and Redis ran, and on what */
   readonly setting: readonly string[];
@@ -74,11 +78,15 @@ const UNTARGETED: readonly Omit<Target, 'factor'>[] = [
   },
 ];
 
-/** The systems whose consumer reaches Redis through a broker process. */
-const VIA_BROKER: ReadonlySet<SystemName> = new Set([
-  'sluice-http',
-  'sluice-http-lean',
-]);
+/** Ratios to moto_server, at every concurrency, without a target. */
+const VS_MOTO: readonly Omit<Target, 'factor'>[] = [
+  { name: 'sluice_http_vs_moto', system: 'sluice-http', peer: 'moto' },
+  {
+    name: 'sluice_http_lean_vs_moto',
+    system: 'sluice-http-lean',
+    peer: 'moto',
+  },
+];
 
 const LABEL: Record<SystemName, string> = {
   'sluice-redis': 'sluice-redis (RedisTransport)',
@@ -87,10 +95,8 @@ const LABEL: Record<SystemName, string> = {
   bullmq: 'bullmq (Worker)',
   rsmq: 'rsmq (receive + delete loops)',
   'bee-queue': 'bee-queue (process)',
+  moto: 'moto (HttpTransport → moto_server)',
 };
-
-const micros = (value: number | undefined) =>
-  value === undefined || Number.isNaN(value) ? '' : value.toFixed(1);
 
 const ratio = (cell: Partial<Cell>, system: SystemName, peer: SystemName) => {
   const mine = cell[system]?.msgs_per_s;
@@ -107,9 +113,8 @@ function cellTable(cell: Partial<Cell>): string {
       'vs bullmq',
       'vs rsmq',
       'vs bee-queue',
-      'Redis µs/msg',
-      'consumer µs/msg',
-      'broker µs/msg',
+      'vs moto',
+      ...COST_HEADER,
     ],
     ...present.map((system) => {
       const figures = cell[system]!;
@@ -123,9 +128,8 @@ function cellTable(cell: Partial<Cell>): string {
         vs('bullmq'),
         vs('rsmq'),
         vs('bee-queue'),
-        micros(figures.redis_cpu_us_per_msg),
-        micros(figures.consumer_cpu_us_per_msg),
-        VIA_BROKER.has(system) ? micros(figures.broker_cpu_us_per_msg) : '',
+        vs('moto'),
+        ...costCells(costsOf(figures)),
       ];
     }),
   ]);
@@ -192,11 +196,12 @@ export function renderWorker(
   ]);
   return [
     `consume a pre-filled backlog of ${rate(context.messages)} messages of ` +
-      `1 KiB with a no-op handler, timed from the consumer's start to the ` +
-      `last acknowledgement; median of ${context.runs} run(s)`,
-    'µs/msg: CPU time per message of redis-server, of this process (the ' +
-      'consumer) and of the broker process (sluice-http and ' +
-      'sluice-http-lean only)',
+      `1 KiB with a no-op handler (moto: ${rate(context.motoMessages)}, ` +
+      `one run), timed from the consumer's start to the last ` +
+      `acknowledgement; median of ${context.runs} run(s)`,
+    'per message: CPU µs of the broker process (sluice-http, ' +
+      'sluice-http-lean; moto: moto_server), of redis-server and of this ' +
+      'process (the consumer), and the commands Redis ran',
     ...context.setting,
     ...cells,
     '',
@@ -214,10 +219,14 @@ export function workerJson(results: WorkerResults): string {
   for (const [concurrency, cell] of results.cells) {
     for (const system of SYSTEMS) {
       for (const [name, value] of Object.entries(cell[system] ?? {})) {
-        if (name !== 'broker_cpu_us_per_msg' || VIA_BROKER.has(system)) {
-          figures[`c${concurrency}_${system.replaceAll('-', '_')}_${name}`] =
-            value;
-        }
+        figures[`c${concurrency}_${system.replaceAll('-', '_')}_${name}`] =
+          value;
+      }
+    }
+    for (const { name, system, peer } of VS_MOTO) {
+      const value = ratio(cell, system, peer);
+      if (value !== undefined) {
+        figures[`c${concurrency}_${name}`] = value;
       }
     }
   }

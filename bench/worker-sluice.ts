@@ -1,20 +1,13 @@
 import {
   BrokerTransport,
-  Consumer,
   HttpTransport,
   RedisTransport,
   type Transport,
 } from '../packages/worker/src';
-import {
-  Countdown,
-  expectDrained,
-  type BacklogSystem,
-  type Drain,
-  type SystemName,
-} from './backlog';
+import type { BacklogSystem, Drain, SystemName } from './backlog';
 import type { EngineApi } from './engine-api';
 import type { SdkApi } from './sqs-clients';
-import { bodiesOf, runBatches } from './workload';
+import { consumerDrain, CountingTransport, fillQueue } from './worker-consumer';
 
 const QUEUE = 'bench-worker';
 /**
@@ -24,50 +17,9 @@ const QUEUE = 'bench-worker';
  * invisible for the queue's 30 s visibility timeout.
  */
 const HTTP_SETTLE_MS = 1000;
-/** SendMessageBatch loops of the untimed fill. */
-const FILL_LOOPS = 10;
 
 /**
- * The transport the consumer was given, counting the deletes that
- * succeeded: the run ends at the last acknowledgement, not at the last
- * handler call (the Consumer emits `processed` before its delete).
- */
-class CountingTransport implements Transport {
-  countdown: Countdown | undefined;
-
-  constructor(private readonly inner: Transport) {}
-
-  get queue(): string {
-    return this.inner.queue;
-  }
-
-  receive(...args: Parameters<Transport['receive']>) {
-    return this.inner.receive(...args);
-  }
-
-  async delete(...args: Parameters<Transport['delete']>) {
-    const outcome = await this.inner.delete(...args);
-    this.countdown?.add(outcome.successful.length);
-    return outcome;
-  }
-
-  changeVisibility(...args: Parameters<Transport['changeVisibility']>) {
-    return this.inner.changeVisibility(...args);
-  }
-
-  send(...args: Parameters<Transport['send']>) {
-    return this.inner.send(...args);
-  }
-
-  close(): void {
-    this.inner.close();
-  }
-}
-
-/**
- * The worker SDK's Consumer on one transport, all its options at their
- * defaults (batches of 10, prefetch 10, long polls of 20 s) but the
- * concurrency. `filler` is an engine on the same key prefix as the queue
+ * The worker SDK's Consumer (worker-consumer.ts) on one transport. `filler` is an engine on the same key prefix as the queue
  * the transport reads: the backlog goes in with engine.sendMessageBatch.
  */
 class SluiceSystem implements BacklogSystem {
@@ -83,13 +35,7 @@ class SluiceSystem implements BacklogSystem {
   }
 
   async fill(total: number): Promise<void> {
-    await runBatches(total, FILL_LOOPS, async (size) => {
-      await this.filler.sendBatch(
-        QUEUE,
-        bodiesOf(size).map((body) => ({ body })),
-      );
-      return size;
-    });
+    await fillQueue(this.filler, QUEUE, total);
     const { visible, inFlight } = await this.depth();
     if (visible !== total || inFlight !== 0) {
       throw new Error(
@@ -100,24 +46,8 @@ class SluiceSystem implements BacklogSystem {
   }
 
   consumer(total: number, concurrency: number): Promise<Drain> {
-    const countdown = new Countdown(total);
-    const consumer = new Consumer({
-      transport: this.transport,
-      handleMessage: () => undefined,
-      concurrency,
-    });
-    consumer.on('error', (error) => countdown.fail(error));
-    consumer.on('processing_error', (error) => countdown.fail(error));
-    this.transport.countdown = countdown;
-    return Promise.resolve({
-      run: async () => {
-        consumer.start();
-        await countdown.done;
-      },
-      close: async () => {
-        await consumer.stop();
-        this.transport.countdown = undefined;
-        expectDrained(this.name, countdown.acknowledged, total);
+    return Promise.resolve(
+      consumerDrain(this.name, this.transport, total, concurrency, async () => {
         const { visible, inFlight } = await this.depth();
         if (visible + inFlight !== 0) {
           throw new Error(
@@ -125,8 +55,8 @@ class SluiceSystem implements BacklogSystem {
           );
         }
         await new Promise((resolve) => setTimeout(resolve, this.settleMs));
-      },
-    });
+      }),
+    );
   }
 
   private async depth(): Promise<{ visible: number; inFlight: number }> {

@@ -40,6 +40,13 @@ const run: SuiteRun = {
       exitCode: 0,
       seconds: 28,
       figures: {
+        http_lean_msgs_per_s: 10000,
+        http_lean_broker_cpu_us_per_msg: 95,
+        http_lean_client_cpu_us_per_msg: 35.4,
+        http_lean_redis_cpu_us_per_msg: 30,
+        http_lean_redis_commands_per_msg: 2.604,
+        bullmq_redis_cpu_us_per_msg: 60,
+        bullmq_redis_commands_per_msg: 32,
         latency_p99_ms: 4.5,
         target_vs_bullmq_met: false,
         target_p99_met: true,
@@ -87,6 +94,21 @@ describe('the suite report', () => {
     );
     expect(report).toContain('| Sluice cycle / BullMQ | 3.77× |');
     expect(report).toContain('| Sluice cycle / minimal Lua | 48% |');
+  });
+
+  it('gathers the cost figures into a table per 100,000 messages', () => {
+    const http = report.slice(report.indexOf('## http'));
+    const table = http.slice(http.indexOf('Cost per 100,000 messages'));
+    expect(table).toContain(
+      '| system | broker CPU s | Redis CPU s | client CPU s | Redis commands per message |',
+    );
+    expect(table).toContain('| http_lean | 9.50 | 3.00 | 3.54 | 2.60 |');
+    expect(table).toContain('| bullmq |  | 6.00 |  | 32.00 |');
+    // after the headlines, and only where a benchmark reported costs
+    expect(http.indexOf('| figure | value |')).toBeLessThan(
+      http.indexOf('Cost per 100,000 messages'),
+    );
+    expect(report.match(/Cost per 100,000 messages/g)).toHaveLength(1);
   });
 
   it('turns every *_met figure into a PASS or MISS line', () => {
