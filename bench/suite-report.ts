@@ -53,7 +53,6 @@ export const NOT_YET_MEASURED: readonly string[] = [
   'the redis-benchmark ceiling as a suite workload of its own (bench:engine ' +
     'reports the EVALSHA ceiling)',
   'scale: 10k, 100k and 1M messages queued, 1,000 queues',
-  'send → handler latency at 10,000 msg/s, and p999',
   'CPU seconds per 100k messages for the broker and Redis where a ' +
     'benchmark does not report CPU already',
 ];
