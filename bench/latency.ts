@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import type { Redis } from 'ioredis';
 import { cpuDuring, processCpuMs } from './cpu';
+import { withDeadline } from './deadline';
 import { EngineApi } from './engine-api';
 import {
   BoundedRun,
@@ -69,6 +70,8 @@ const SIZES = {
   'max-messages': { full: '50000', quick: '1000' },
 } as const;
 
+/** A consumer and producer that take longer to stop fail the run. */
+const CLOSE_MS = 10_000;
 /** Time for a consumer to be waiting before the first send. */
 const SETTLE_MS = 200;
 /** Untimed, once per system: connections, scripts and JIT warmed up. */
@@ -180,7 +183,7 @@ class LatencyBench {
         redisCommandsPerMsg: perMessage(commands),
       };
     } finally {
-      await lane.close();
+      await withDeadline(lane.close(), CLOSE_MS, `${system.name}: close`);
     }
   }
 
