@@ -11,8 +11,29 @@ const QUEUE = 'bench';
 /** saveAll calls in flight during the untimed fill: 10 loops of 10 jobs. */
 const FILL_LOOPS = 10;
 
-interface Body {
+export interface Body {
   readonly body: string;
+}
+
+/** A queue that only adds jobs; it keeps no job objects around. */
+export function openBeeProducer(url: string, prefix: string): BeeQueue<Body> {
+  return new BeeQueue<Body>(QUEUE, {
+    prefix,
+    redis: { url },
+    isWorker: false,
+    getEvents: false,
+    storeJobs: false,
+  });
+}
+
+/** A queue to call process() on; a finished job leaves nothing behind. */
+export function openBeeWorker(url: string, prefix: string): BeeQueue<Body> {
+  return new BeeQueue<Body>(QUEUE, {
+    prefix,
+    redis: { url },
+    getEvents: false,
+    removeOnSuccess: true,
+  });
 }
 
 /**
@@ -34,13 +55,7 @@ export class BeeQueuePeer implements ProducingPeer {
 
   /** `prefix` starts every key, as Sluice's and BullMQ's key prefixes do. */
   static async open(url: string, prefix: string): Promise<BeeQueuePeer> {
-    const producer = new BeeQueue<Body>(QUEUE, {
-      prefix,
-      redis: { url },
-      isWorker: false,
-      getEvents: false,
-      storeJobs: false,
-    });
+    const producer = openBeeProducer(url, prefix);
     await producer.ready();
     return new BeeQueuePeer(url, prefix, producer);
   }
@@ -65,12 +80,7 @@ export class BeeQueuePeer implements ProducingPeer {
 
   async consumer(total: number, concurrency: number): Promise<Drain> {
     const countdown = new Countdown(total);
-    const worker = new BeeQueue<Body>(QUEUE, {
-      prefix: this.prefix,
-      redis: { url: this.url },
-      getEvents: false,
-      removeOnSuccess: true,
-    });
+    const worker = openBeeWorker(this.url, this.prefix);
     worker.on('succeeded', () => countdown.add(1));
     worker.on('failed', (_job, error) => countdown.fail(error));
     worker.on('error', (error) => countdown.fail(error));

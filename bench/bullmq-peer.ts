@@ -1,4 +1,4 @@
-import { Queue, Worker } from 'bullmq';
+import { Queue, Worker, type Processor } from 'bullmq';
 import {
   Countdown,
   expectDrained,
@@ -20,14 +20,18 @@ export function openBullmqQueue(url: string, prefix: string): Queue {
   });
 }
 
-/** A Worker whose job does nothing, so what runs is BullMQ's bookkeeping. */
+/**
+ * A Worker whose job does nothing by default, so what runs is BullMQ's
+ * bookkeeping.
+ */
 export function openBullmqWorker(
   url: string,
   prefix: string,
   concurrency: number,
   autorun: boolean,
+  processor: Processor = () => Promise.resolve(),
 ): Worker {
-  return new Worker(QUEUE_NAME, () => Promise.resolve(), {
+  return new Worker(QUEUE_NAME, processor, {
     connection: { url },
     prefix,
     concurrency,

@@ -199,6 +199,7 @@ export interface LatencyResult {
   readonly rate: number;
   readonly p50Ms: number;
   readonly p99Ms: number;
+  readonly p999Ms: number;
   readonly maxMs: number;
 }
 
@@ -214,14 +215,15 @@ function percentile(sorted: readonly number[], fraction: number): number {
   return sorted[rank - 1]!;
 }
 
-/** p50, p99 and max of latencies, ms (sorts them in place). */
+/** p50, p99, p999 and max of latencies, ms (sorts them in place). */
 export function latencySummary(
   latencies: number[],
-): Pick<LatencyResult, 'p50Ms' | 'p99Ms' | 'maxMs'> {
+): Pick<LatencyResult, 'p50Ms' | 'p99Ms' | 'p999Ms' | 'maxMs'> {
   const sorted = latencies.sort((a, b) => a - b);
   return {
     p50Ms: percentile(sorted, 0.5),
     p99Ms: percentile(sorted, 0.99),
+    p999Ms: percentile(sorted, 0.999),
     maxMs: sorted[sorted.length - 1]!,
   };
 }
@@ -233,25 +235,52 @@ const MAX_IN_FLIGHT = 200;
 export const pacedTotal = (rate: number, durationMs: number) =>
   Math.max(2, Math.round((rate * durationMs) / 1000));
 
+/** What a paced producer did. */
+export interface Paced {
+  /** messages it sent */
+  readonly sent: number;
+  /** messages per second it kept up */
+  readonly rate: number;
+}
+
+export interface PacedLimits {
+  /** messages per second */
+  readonly rate: number;
+  /** messages at most */
+  readonly total: number;
+  /** how long sending `total` at `rate` takes */
+  readonly durationMs: number;
+}
+
 /**
- * Calls `send(sentAt)` `total` times at `rate` per second, on schedule
- * whatever the answers take (up to MAX_IN_FLIGHT at once); `sentAt` is this
- * process's monotonic clock just before the call. Resolves with the messages
- * per second it kept up.
+ * A send still due this long after `durationMs` (a tenth of it, 100 ms at
+ * least) is dropped: the producer was held back, not just late by a tick.
  */
-export async function pacedSends(
+const lateMs = (durationMs: number) => Math.max(100, durationMs / 10);
+
+/**
+ * Calls `send(sentAt)` at `rate` per second, on schedule whatever the
+ * answers take (up to MAX_IN_FLIGHT at once), until `total` went or
+ * `durationMs` is well over: a system too slow for the rate gets fewer
+ * messages, not a longer run. `sentAt` is this process's monotonic clock
+ * just before the call.
+ */
+export async function pacedSendsFor(
   run: BoundedRun,
-  total: number,
-  rate: number,
+  { rate, total, durationMs }: PacedLimits,
   send: (sentAt: number) => Promise<void>,
-): Promise<number> {
+): Promise<Paced> {
   const inFlight = new Set<Promise<void>>();
   let sent = 0;
   let lastSent = 0;
   const started = performance.now();
-  while (sent < total) {
+  const stopAt = durationMs + lateMs(durationMs);
+  for (;;) {
     run.check();
     const elapsed = performance.now() - started;
+    if (sent >= total || elapsed > stopAt) {
+      break;
+    }
     const due = Math.min(total, Math.floor((elapsed * rate) / 1000) + 1);
     while (sent < due && inFlight.size < MAX_IN_FLIGHT) {
       lastSent = performance.now();
@@ -264,7 +293,21 @@ export async function pacedSends(
     await (inFlight.size >= MAX_IN_FLIGHT ? Promise.race(inFlight) : sleep(1));
   }
   await Promise.all(inFlight);
-  return ((total - 1) * 1000) / (lastSent - started);
+  return { sent, rate: ((sent - 1) * 1000) / (lastSent - started) };
+}
+
+/**
+ * Calls `send(sentAt)` `total` times at `rate` per second, however long
+ * that takes. Resolves with the messages per second it kept up.
+ */
+export async function pacedSends(
+  run: BoundedRun,
+  total: number,
+  rate: number,
+  send: (sentAt: number) => Promise<void>,
+): Promise<number> {
+  const limits = { rate, total, durationMs: Infinity };
+  return (await pacedSendsFor(run, limits, send)).rate;
 }
 
 /** Time for a latency run's last messages to arrive, however slow. */

@@ -12,7 +12,8 @@ export interface CommandCounts {
   readonly redisCommands: number;
 }
 
-async function commandsProcessed(admin: Redis): Promise<number> {
+/** Every command Redis ran so far, the ones scripts call included. */
+export async function commandsProcessed(admin: Redis): Promise<number> {
   return commandsOf(await admin.info('stats'));
 }
 

@@ -11,6 +11,19 @@ const QUEUE = 'bench';
 
 const toError = (error: unknown) =>
   error instanceof Error ? error : new Error(String(error));
+
+/** An RSMQ client; `ns` prefixes every key, as Sluice's key prefix does. */
+export function openRsmq(url: string, ns: string): RedisSMQ {
+  const { hostname, port } = new URL(url);
+  return new RedisSMQ({ host: hostname, port: Number(port), ns });
+}
+
+export function closeRsmq(rsmq: RedisSMQ): Promise<void> {
+  return new Promise((resolve, reject) => {
+    rsmq.quit((error: unknown) => (error ? reject(toError(error)) : resolve()));
+  });
+}
+
 /** sendMessage calls in flight during the untimed fill: 10 loops of 10. */
 const FILL_LOOPS = 10;
 /**
@@ -39,8 +52,7 @@ export class RsmqPeer implements ProducingPeer {
 
   /** `ns` prefixes every key, as Sluice's and BullMQ's key prefixes do. */
   static async open(url: string, ns: string): Promise<RsmqPeer> {
-    const { hostname, port } = new URL(url);
-    const rsmq = new RedisSMQ({ host: hostname, port: Number(port), ns });
+    const rsmq = openRsmq(url, ns);
     await rsmq.createQueueAsync({ qname: QUEUE });
     return new RsmqPeer(rsmq);
   }
@@ -102,10 +114,6 @@ export class RsmqPeer implements ProducingPeer {
   }
 
   close(): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.rsmq.quit((error: unknown) =>
-        error ? reject(toError(error)) : resolve(),
-      );
-    });
+    return closeRsmq(this.rsmq);
   }
 }

@@ -1,5 +1,12 @@
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { availableParallelism, constants, cpus, tmpdir } from 'node:os';
+import {
+  availableParallelism,
+  constants,
+  cpus,
+  loadavg,
+  tmpdir,
+} from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { startRedisServer } from '../packages/core/src/redis-server';
@@ -178,4 +185,27 @@ export async function openAdmin(
   });
   closers.add(() => deleteKeys(admin, prefix));
   return { redis, admin };
+}
+
+export interface BenchRun {
+  readonly closers: Closers;
+  /** starts every Redis key of this run: `${prefix}:` keys are deleted with it */
+  readonly prefix: string;
+  /** the 1-minute load average before the run, for the report */
+  readonly loadBefore: number;
+}
+
+/** Runs a benchmark's body, then closes what it opened, also after a failure. */
+export async function benchRun(
+  work: (run: BenchRun) => Promise<void>,
+): Promise<void> {
+  // Other processes' CPU use skews every figure: the report shows it.
+  const [loadBefore] = loadavg();
+  const closers = new Closers();
+  const prefix = `bench-${randomUUID().slice(0, 8)}`;
+  try {
+    await work({ closers, prefix, loadBefore: loadBefore! });
+  } finally {
+    await closers.closeAll();
+  }
 }

@@ -1,5 +1,7 @@
 /** The benchmarks `npm run bench` runs, in order, and what the report shows of each. */
 
+import { LATENCY_SYSTEMS } from './latency-system-names';
+
 /** How a headline figure is printed. */
 export type FigureFormat = 'rate' | 'ratio' | 'percent' | 'ms' | 'us' | 'count';
 
@@ -179,6 +181,24 @@ export const BENCHES: readonly SuiteBench[] = [
       ratio('c50 sluice-http / moto', 'c50_sluice_http_vs_moto'),
       ratio('c50 sluice-http-lean / moto', 'c50_sluice_http_lean_vs_moto'),
     ],
+  },
+  {
+    name: 'latency',
+    title: 'Send → handler latency at 100, 1,000 and 10,000 msg/s',
+    covers:
+      'The worker SDK over Redis, over HTTP with the lean client and with ' +
+      'the AWS SDK, beside BullMQ, bee-queue and RSMQ, each with a consumer ' +
+      'waiting on an empty queue',
+    needsBuild: true,
+    headlines: LATENCY_SYSTEMS.flatMap((system) => {
+      const label = `${system.replaceAll('_', '-')} at`;
+      return [
+        ms(`${label} 1,000 msg/s p50, ms`, `${system}_1000_p50_ms`),
+        ms(`${label} 1,000 msg/s p99, ms`, `${system}_1000_p99_ms`),
+        ms(`${label} 1,000 msg/s p999, ms`, `${system}_1000_p999_ms`),
+        ms(`${label} 10,000 msg/s p99, ms`, `${system}_10000_p99_ms`),
+      ];
+    }),
   },
   {
     name: 'metrics',
