@@ -297,19 +297,34 @@ export async function receiveMessages(
   validateReceiveOptions(queue, options);
   const started = Date.now();
   const explicitWait = options.waitTimeSeconds;
+  if (explicitWait !== undefined && explicitWait > 0) {
+    // Known to be a long poll: its first look is made holding a wake ticket,
+    // one script call instead of a look without and another with.
+    return waitForMessages(ctx, queue, options, started + explicitWait * 1000);
+  }
   const first = await attemptFor(
     ctx,
     queue,
     options,
-    explicitWait === undefined ? 'auto' : explicitWait === 0 ? 'yes' : 'no',
+    explicitWait === undefined ? 'auto' : 'yes',
   );
   const waitSeconds = explicitWait ?? first.waitSeconds;
   if (first.messages.length > 0 || waitSeconds === 0) {
     return [...first.messages];
   }
-  const deadline = started + waitSeconds * 1000;
+  return waitForMessages(ctx, queue, options, started + waitSeconds * 1000);
+}
+
+/** Looks for messages, then waits for a wake-up, until `deadline`. */
+async function waitForMessages(
+  ctx: EngineContext,
+  queue: string,
+  options: ReceiveOptions,
+  deadline: number,
+): Promise<ReceivedMessage[]> {
   while (!options.signal?.aborted && !ctx.lifecycle.closing) {
     const ticket = await ctx.notifier.ticket(ctx.keys(queue).wakeChannel);
+    let looksAgain = false;
     try {
       if (options.signal?.aborted) {
         break;
@@ -326,8 +341,9 @@ export async function receiveMessages(
           ? deadline
           : Math.min(deadline, now + Math.max(1, nextVisibleAt - ctx.clock()));
       await ticket.wait(wakeAt, options.signal);
+      looksAgain = true;
     } finally {
-      await ticket.release();
+      await ticket.release(!looksAgain);
     }
   }
   return [];

@@ -61,8 +61,12 @@ export class WakeTicket {
     });
   }
 
-  release(): Promise<void> {
-    return this.notifier.release(this);
+  /**
+   * @param passOn the owner leaves without looking for messages again: a
+   *   wake it got meanwhile goes to another waiter instead of being lost
+   */
+  release(passOn = false): Promise<void> {
+    return this.notifier.release(this, passOn);
   }
 
   private arm(): void {
@@ -121,7 +125,7 @@ export class WakeNotifier {
     return ticket;
   }
 
-  release(ticket: WakeTicket): Promise<void> {
+  release(ticket: WakeTicket, passOn = false): Promise<void> {
     const state = this.channels.get(ticket.channel);
     if (!state) {
       return Promise.resolve();
@@ -129,6 +133,12 @@ export class WakeNotifier {
     const index = state.tickets.indexOf(ticket);
     if (index >= 0) {
       state.tickets.splice(index, 1);
+    }
+    if (passOn && ticket.woken) {
+      // A wake that landed while its owner's receive was in flight may be
+      // for a message that receive did not take (MaxNumberOfMessages, or it
+      // read before the send): without this, other waiters sleep on.
+      this.wake(ticket.channel, 1);
     }
     if (state.tickets.length === 0 && !this.closed) {
       // Pollers come back at once; keeping the subscription a while spares
