@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { Redis } from 'ioredis';
 import { BullmqPeer } from './bullmq-peer';
 import { MinimalQueue } from './minimal-queue';
+import { loadReturnOne, returnOneCommand } from './eval-ceiling';
 import {
+  benchmarkArgs,
   countCommands,
   deleteKeys,
   redisBenchmark,
@@ -23,7 +24,7 @@ import {
   medians,
   openRedis,
   positiveInteger,
-  redisVersion,
+  runsOn,
   runMain,
 } from './setup';
 import { SluiceQueue } from './sluice-queue';
@@ -98,8 +99,8 @@ async function measure(
   const bullmq = await perSecond(() => systems.bullmq.run(messages));
   const evalsha = (pipeline: number) =>
     redisBenchmark(url, [
-      ...['-n', String(evalCalls), '-c', String(concurrency)],
-      ...['-P', String(pipeline), 'EVALSHA', evalSha, '0'],
+      ...benchmarkArgs({ calls: evalCalls, clients: concurrency, pipeline }),
+      ...returnOneCommand(evalSha),
     ]);
   return {
     send_msgs_per_s: sluice.send,
@@ -152,7 +153,7 @@ async function runBench(
   options: Options,
   systems: Systems,
 ): Promise<{ rates: RateFigures; commands: CommandFigures }> {
-  const evalSha = (await admin.script('LOAD', 'return 1')) as string;
+  const evalSha = await loadReturnOne(admin);
   const bench: Bench = { url, options, systems, evalSha };
   const warmUp = Math.max(BATCH_SIZE, Math.round(options.messages / 10));
   log(`warming up with ${warmUp} messages per system`);
@@ -207,9 +208,7 @@ async function main(options: Options): Promise<void> {
     const context = {
       ...options,
       repetitions: REPETITIONS,
-      redis:
-        `redis ${await redisVersion(admin)} (${redis.description}), ` +
-        `node ${process.version}, ${availableParallelism()} CPUs`,
+      redis: await runsOn(admin, redis),
     };
     console.log(render(context, rates, commands));
     if (options.json) {

@@ -12,14 +12,17 @@ export interface CommandCounts {
   readonly redisCommands: number;
 }
 
-async function commandsProcessed(admin: Redis): Promise<number> {
-  const match = /total_commands_processed:(\d+)/.exec(
-    await admin.info('stats'),
-  );
+/** total_commands_processed of an INFO text that holds the stats section. */
+export function commandsProcessedOf(info: string): number {
+  const match = /total_commands_processed:(\d+)/.exec(info);
   if (!match) {
     throw new Error('INFO stats shows no total_commands_processed');
   }
   return Number(match[1]);
+}
+
+async function commandsProcessed(admin: Redis): Promise<number> {
+  return commandsProcessedOf(await admin.info('stats'));
 }
 
 /**
@@ -72,6 +75,26 @@ export function requireRedisBenchmark(): void {
   }
 }
 
+/** How redis-benchmark drives a command line. */
+export interface BenchmarkLoad {
+  readonly calls: number;
+  /** parallel connections */
+  readonly clients: number;
+  /** calls sent per round trip */
+  readonly pipeline: number;
+  /** `__rand_int__` draws from 0 up to this (-r), when set */
+  readonly keyspace?: number;
+}
+
+/** redis-benchmark's options for `load`. */
+export function benchmarkArgs(load: BenchmarkLoad): string[] {
+  const { calls, clients, pipeline, keyspace } = load;
+  return [
+    ...['-n', String(calls), '-c', String(clients), '-P', String(pipeline)],
+    ...(keyspace === undefined ? [] : ['-r', String(keyspace)]),
+  ];
+}
+
 /** Calls/s that `redis-benchmark` reports for one command line. */
 export async function redisBenchmark(
   url: string,
@@ -106,10 +129,32 @@ export async function deleteKeys(admin: Redis, prefix: string): Promise<void> {
   }
 }
 
-/** CPU time redis-server has used so far (user + system, all threads), ms. */
-export async function redisCpuMs(admin: Redis): Promise<number> {
-  const info = await admin.info('cpu');
+/** used_cpu_user + used_cpu_sys of an INFO text with the cpu section, ms. */
+export function cpuMsOf(info: string): number {
   const seconds = (name: string) =>
     Number(new RegExp(`^${name}:([\\d.]+)`, 'm').exec(info)?.[1] ?? NaN);
   return (seconds('used_cpu_user') + seconds('used_cpu_sys')) * 1000;
+}
+
+/** CPU time redis-server has used so far (user + system, all threads), ms. */
+export async function redisCpuMs(admin: Redis): Promise<number> {
+  return cpuMsOf(await admin.info('cpu'));
+}
+
+/** Calls of one command or script, and the Redis time they took, µs. */
+export interface Cost {
+  readonly name: string;
+  readonly calls: number;
+  readonly usec: number;
+}
+
+/** The commands of an INFO commandstats text, lower case ("evalsha"). */
+export function commandstats(info: string): Cost[] {
+  return [...info.matchAll(/^cmdstat_([^:]+):calls=(\d+),usec=(\d+)/gm)].map(
+    ([, name, calls, usec]) => ({
+      name: name!,
+      calls: Number(calls),
+      usec: Number(usec),
+    }),
+  );
 }

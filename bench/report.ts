@@ -1,3 +1,4 @@
+import { RETURN_ONE_LABEL } from './eval-ceiling';
 import { jsonLine, percent, rate, table, times, verdict } from './format';
 
 /** Figures measured in each repetition; the report shows their medians. */
@@ -92,9 +93,12 @@ export function render(
   const ceilingRow = (label: string, value: number) => [label, rate(value)];
   const ceilings = table([
     ['redis-benchmark ceiling', 'calls/s'],
-    ceilingRow('EVALSHA "return 1", unpipelined', rates.redis_eval_calls_per_s),
     ceilingRow(
-      'EVALSHA "return 1", pipeline of 16',
+      `${RETURN_ONE_LABEL}, unpipelined`,
+      rates.redis_eval_calls_per_s,
+    ),
+    ceilingRow(
+      `${RETURN_ONE_LABEL}, pipeline of 16`,
       rates.redis_eval_pipelined_calls_per_s,
     ),
   ]);
