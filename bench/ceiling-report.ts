@@ -247,6 +247,8 @@ export function render(
     'CPU µs: Redis CPU (INFO cpu) per call, networking and parsing included;',
     'exec µs: INFO commandstats, execution only. Steps of a message life:',
     stepsList(),
+    'ZREM and HDEL remove each id once and then miss, since redis-benchmark',
+    'draws ids with replacement; a miss still searches the structure.',
     '',
     commandTable(figures),
     '',
