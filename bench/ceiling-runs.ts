@@ -6,7 +6,14 @@ import {
   type BenchmarkLoad,
 } from './redis-tools';
 import { redisUsageDuring, usecOf } from './redis-usage';
-import { cycleStep, perSecond, runBatches, type BatchQueue } from './workload';
+import { throughputTimeoutMs } from './http-workload';
+import {
+  beforeDeadline,
+  cycleStep,
+  perSecond,
+  runBatches,
+  type BatchQueue,
+} from './workload';
 
 /** What one redis-benchmark command line cost Redis per call. */
 export interface CallCost {
@@ -57,20 +64,34 @@ export interface MessageCost {
 /** Script calls in INFO commandstats: the only commands these queues send. */
 const SCRIPT_CALLS = ['evalsha', 'eval'];
 
-/** `messages` through send → receive → delete from `concurrency` loops. */
+/**
+ * `messages` through send → receive → delete from `concurrency` loops; fails
+ * when a message is missing or the queue is stuck.
+ */
+export async function runCycle(
+  queue: BatchQueue,
+  messages: number,
+  concurrency: number,
+): Promise<number> {
+  const done = await beforeDeadline(
+    runBatches(messages, concurrency, cycleStep(queue)),
+    throughputTimeoutMs(messages),
+    `the cycle of ${messages} messages`,
+  );
+  if (done !== messages) {
+    throw new Error(`the cycle moved ${done} of ${messages} messages`);
+  }
+  return done;
+}
+
+/** What Redis and this process spent on `runCycle`, per message. */
 export async function measureCycle(
   admin: Redis,
   queue: BatchQueue,
   messages: number,
   concurrency: number,
 ): Promise<MessageCost> {
-  const cycle = async () => {
-    const done = await runBatches(messages, concurrency, cycleStep(queue));
-    if (done !== messages) {
-      throw new Error(`the cycle moved ${done} of ${messages} messages`);
-    }
-    return done;
-  };
+  const cycle = () => runCycle(queue, messages, concurrency);
   const { result, cpuMs } = await cpuDuring({ client: processCpuMs }, () =>
     redisUsageDuring(admin, () => perSecond(cycle)),
   );

@@ -11,7 +11,7 @@ import {
   type Figures,
   type QueueName,
 } from './ceiling-report';
-import { measureCommand, measureCycle } from './ceiling-runs';
+import { measureCommand, measureCycle, runCycle } from './ceiling-runs';
 import { loadReturnOne, returnOneCommand } from './eval-ceiling';
 import { MinimalQueue } from './minimal-queue';
 import {
@@ -35,7 +35,7 @@ import {
   sizeReader,
 } from './setup';
 import { SluiceQueue } from './sluice-queue';
-import { BATCH_SIZE, runBatches, cycleStep, type BatchQueue } from './workload';
+import { BATCH_SIZE, type BatchQueue } from './workload';
 
 const USAGE = `usage: npm run bench:ceiling -- [--calls N] [--messages N] [--concurrency N] [--quick] [--json]
 
@@ -139,7 +139,7 @@ async function runBench(bench: Bench) {
   const warmUp = Math.max(BATCH_SIZE, Math.round(options.messages / 10));
   log(`warming up the queues with ${warmUp} messages each`);
   for (const queue of Object.values(bench.queues)) {
-    await runBatches(warmUp, options.concurrency, cycleStep(queue));
+    await runCycle(queue, warmUp, options.concurrency);
   }
   const runs: Figures[] = [];
   for (let i = 1; i <= REPETITIONS; i += 1) {
@@ -157,11 +157,7 @@ async function runBench(bench: Bench) {
   // Profiling changes the slow log settings: after the timed runs only.
   log("profiling Sluice's scripts over one more cycle");
   const result = await profileRedis(admin, () =>
-    runBatches(
-      options.messages,
-      options.concurrency,
-      cycleStep(bench.queues.sluice),
-    ),
+    runCycle(bench.queues.sluice, options.messages, options.concurrency),
   );
   return {
     figures: withSums(medians(runs)),

@@ -95,19 +95,30 @@ export function benchmarkArgs(load: BenchmarkLoad): string[] {
   ];
 }
 
+/** A stuck server fails the run instead of hanging it; runs take seconds. */
+const REDIS_BENCHMARK_TIMEOUT_MS = 180_000;
+
 /** Calls/s that `redis-benchmark` reports for one command line. */
 export async function redisBenchmark(
   url: string,
   args: readonly string[],
 ): Promise<number> {
-  const running = execFileAsync('redis-benchmark', [
-    ...['-u', url, '--csv'],
-    ...args,
-  ]);
+  const running = execFileAsync(
+    'redis-benchmark',
+    [...['-u', url, '--csv'], ...args],
+    { timeout: REDIS_BENCHMARK_TIMEOUT_MS },
+  );
   const kill = () => running.child.kill();
   process.once('exit', kill);
   try {
-    const { stdout } = await running;
+    const { stdout } = await running.catch((error: Error) => {
+      throw (error as { killed?: boolean }).killed
+        ? new Error(
+            `redis-benchmark ${args.join(' ').slice(0, 200)} took more ` +
+              `than ${REDIS_BENCHMARK_TIMEOUT_MS / 1000} s: stopped`,
+          )
+        : error;
+    });
     // --csv prints a header, then "test","rps",...
     const rps = Number(stdout.split('\n')[1]?.split(',')[1]?.slice(1, -1));
     if (!Number.isFinite(rps)) {
