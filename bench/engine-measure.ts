@@ -2,7 +2,8 @@ import type { Redis } from 'ioredis';
 import type { ProducingPeer } from './backlog';
 import type { MinimalQueue } from './minimal-queue';
 import { measurePeer, produceAndConsume } from './peer-phases';
-import { redisBenchmark } from './redis-tools';
+import { returnOneCommand } from './eval-ceiling';
+import { benchmarkArgs, redisBenchmark } from './redis-tools';
 import {
   PEERS,
   SYSTEMS,
@@ -113,8 +114,8 @@ export async function measure(
   }
   const evalsha = (pipeline: number) =>
     redisBenchmark(url, [
-      ...['-n', String(evalCalls), '-c', String(concurrency)],
-      ...['-P', String(pipeline), 'EVALSHA', evalSha, '0'],
+      ...benchmarkArgs({ calls: evalCalls, clients: concurrency, pipeline }),
+      ...returnOneCommand(evalSha),
     ]);
   figures.redis_eval_calls_per_s = await evalsha(1);
   figures.redis_eval_pipelined_calls_per_s = await evalsha(16);

@@ -11,6 +11,7 @@ import {
   type Systems,
 } from './engine-measure';
 import { MinimalQueue } from './minimal-queue';
+import { loadReturnOne } from './eval-ceiling';
 import { deleteKeys, requireRedisBenchmark } from './redis-tools';
 import {
   PEERS,
@@ -75,7 +76,7 @@ async function runBench(
   options: Options,
   systems: Systems,
 ): Promise<{ rates: RateFigures; commands: CommandFigures }> {
-  const evalSha = (await admin.script('LOAD', 'return 1')) as string;
+  const evalSha = await loadReturnOne(admin);
   const { concurrency, messages, evalCalls } = options;
   const bench: Bench = { admin, url, concurrency, systems, evalSha };
   const warmUp = Math.max(BATCH_SIZE, Math.round(messages / 10));

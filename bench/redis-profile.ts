@@ -3,13 +3,10 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Redis } from 'ioredis';
 import { loadScripts } from '../packages/core/src/scripts';
+import { commandstats, type Cost } from './redis-tools';
 
-/** Calls of one command or script, and the Redis time they took, µs. */
-export interface Cost {
-  readonly name: string;
-  readonly calls: number;
-  readonly usec: number;
-}
+// The reports that show a profile take its Cost from here.
+export type { Cost } from './redis-tools';
 
 export interface RedisProfile {
   /** EVALSHA calls slower than the threshold, by script name (SLOWLOG) */
@@ -83,16 +80,6 @@ async function slowScriptCalls(
     }
   }
   return [...costs.values()];
-}
-
-function commandstats(info: string): Cost[] {
-  return [...info.matchAll(/^cmdstat_([^:]+):calls=(\d+),usec=(\d+)/gm)].map(
-    ([, name, calls, usec]) => ({
-      name: name!,
-      calls: Number(calls),
-      usec: Number(usec),
-    }),
-  );
 }
 
 /**

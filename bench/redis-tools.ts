@@ -12,9 +12,18 @@ export interface CommandCounts {
   readonly redisCommands: number;
 }
 
+/** total_commands_processed of an INFO text that holds the stats section. */
+export function commandsProcessedOf(info: string): number {
+  const match = /total_commands_processed:(\d+)/.exec(info);
+  if (!match) {
+    throw new Error('INFO stats shows no total_commands_processed');
+  }
+  return Number(match[1]);
+}
+
 /** Every command Redis ran so far, the ones scripts call included. */
 export async function commandsProcessed(admin: Redis): Promise<number> {
-  return commandsOf(await admin.info('stats'));
+  return commandsProcessedOf(await admin.info('stats'));
 }
 
 /**
@@ -67,19 +76,50 @@ export function requireRedisBenchmark(): void {
   }
 }
 
+/** How redis-benchmark drives a command line. */
+export interface BenchmarkLoad {
+  readonly calls: number;
+  /** parallel connections */
+  readonly clients: number;
+  /** calls sent per round trip */
+  readonly pipeline: number;
+  /** `__rand_int__` draws from 0 up to this (-r), when set */
+  readonly keyspace?: number;
+}
+
+/** redis-benchmark's options for `load`. */
+export function benchmarkArgs(load: BenchmarkLoad): string[] {
+  const { calls, clients, pipeline, keyspace } = load;
+  return [
+    ...['-n', String(calls), '-c', String(clients), '-P', String(pipeline)],
+    ...(keyspace === undefined ? [] : ['-r', String(keyspace)]),
+  ];
+}
+
+/** A stuck server fails the run instead of hanging it; runs take seconds. */
+const REDIS_BENCHMARK_TIMEOUT_MS = 180_000;
+
 /** Calls/s that `redis-benchmark` reports for one command line. */
 export async function redisBenchmark(
   url: string,
   args: readonly string[],
 ): Promise<number> {
-  const running = execFileAsync('redis-benchmark', [
-    ...['-u', url, '--csv'],
-    ...args,
-  ]);
+  const running = execFileAsync(
+    'redis-benchmark',
+    [...['-u', url, '--csv'], ...args],
+    { timeout: REDIS_BENCHMARK_TIMEOUT_MS },
+  );
   const kill = () => running.child.kill();
   process.once('exit', kill);
   try {
-    const { stdout } = await running;
+    const { stdout } = await running.catch((error: Error) => {
+      throw (error as { killed?: boolean }).killed
+        ? new Error(
+            `redis-benchmark ${args.join(' ').slice(0, 200)} took more ` +
+              `than ${REDIS_BENCHMARK_TIMEOUT_MS / 1000} s: stopped`,
+          )
+        : error;
+    });
     // --csv prints a header, then "test","rps",...
     const rps = Number(stdout.split('\n')[1]?.split(',')[1]?.slice(1, -1));
     if (!Number.isFinite(rps)) {
@@ -116,18 +156,11 @@ export interface RedisCounters {
  */
 export async function redisCounters(admin: Redis): Promise<RedisCounters> {
   const info = await admin.info();
-  return { cpuMs: cpuMsOf(info), commands: commandsOf(info) };
+  return { cpuMs: cpuMsOf(info), commands: commandsProcessedOf(info) };
 }
 
-function commandsOf(info: string): number {
-  const match = /total_commands_processed:(\d+)/.exec(info);
-  if (!match) {
-    throw new Error('INFO shows no total_commands_processed');
-  }
-  return Number(match[1]);
-}
-
-function cpuMsOf(info: string): number {
+/** used_cpu_user + used_cpu_sys of an INFO text with the cpu section, ms. */
+export function cpuMsOf(info: string): number {
   const seconds = (name: string) =>
     Number(new RegExp(`^${name}:([\\d.]+)`, 'm').exec(info)?.[1] ?? NaN);
   return (seconds('used_cpu_user') + seconds('used_cpu_sys')) * 1000;
@@ -136,4 +169,22 @@ function cpuMsOf(info: string): number {
 /** CPU time redis-server has used so far (user + system, all threads), ms. */
 export async function redisCpuMs(admin: Redis): Promise<number> {
   return cpuMsOf(await admin.info('cpu'));
+}
+
+/** Calls of one command or script, and the Redis time they took, µs. */
+export interface Cost {
+  readonly name: string;
+  readonly calls: number;
+  readonly usec: number;
+}
+
+/** The commands of an INFO commandstats text, lower case ("evalsha"). */
+export function commandstats(info: string): Cost[] {
+  return [...info.matchAll(/^cmdstat_([^:]+):calls=(\d+),usec=(\d+)/gm)].map(
+    ([, name, calls, usec]) => ({
+      name: name!,
+      calls: Number(calls),
+      usec: Number(usec),
+    }),
+  );
 }

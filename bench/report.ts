@@ -1,3 +1,4 @@
+import { RETURN_ONE_LABEL } from './eval-ceiling';
 import { jsonLine, percent, rate, table, times, verdict } from './format';
 
 /** The Redis queue libraries beside Sluice, by their JSON name. */
@@ -154,9 +155,9 @@ export function render(
 ): string {
   const ceilings = table([
     ['redis-benchmark ceiling', 'calls/s'],
-    ['EVALSHA "return 1", unpipelined', rate(rates.redis_eval_calls_per_s)],
+    [`${RETURN_ONE_LABEL}, unpipelined`, rate(rates.redis_eval_calls_per_s)],
     [
-      'EVALSHA "return 1", pipeline of 16',
+      `${RETURN_ONE_LABEL}, pipeline of 16`,
       rate(rates.redis_eval_pipelined_calls_per_s),
     ],
   ]);

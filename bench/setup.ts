@@ -8,6 +8,7 @@ import {
   tmpdir,
 } from 'node:os';
 import { join } from 'node:path';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { Redis } from 'ioredis';
 import { startRedisServer } from '../packages/core/src/redis-server';
 import { deleteKeys } from './redis-tools';
@@ -30,6 +31,24 @@ export const COMMON_OPTIONS = {
   json: { type: 'boolean', default: false },
   help: { type: 'boolean', default: false },
 } as const;
+
+type BenchArgs<O extends NonNullable<ParseArgsConfig['options']>> = ReturnType<
+  typeof parseArgs<{ options: O & typeof COMMON_OPTIONS }>
+>['values'];
+
+/**
+ * The command line: a benchmark's own options and the common ones, or
+ * undefined when --help asks for the usage instead.
+ */
+export function parseBenchArgs<
+  const O extends NonNullable<ParseArgsConfig['options']>,
+>(own: O): BenchArgs<O> | undefined {
+  const { values } = parseArgs<{ options: O & typeof COMMON_OPTIONS }>({
+    options: { ...own, ...COMMON_OPTIONS },
+  });
+  // TypeScript cannot resolve the values' type while O is open.
+  return (values as { help?: boolean }).help ? undefined : values;
+}
 
 /** Default sizes of a full run and of --quick, by option name. */
 export type Sizes = Readonly<
@@ -118,6 +137,17 @@ export function machine(loadBefore: number): string {
 export async function redisVersion(admin: Redis): Promise<string> {
   const info = await admin.info('server');
   return /redis_version:(\S+)/.exec(info)?.[1] ?? 'unknown';
+}
+
+/** The Redis a benchmark ran on, Node.js and the CPUs, for its report. */
+export async function runsOn(
+  admin: Redis,
+  redis: RedisTarget,
+): Promise<string> {
+  return (
+    `redis ${await redisVersion(admin)} (${redis.description}), ` +
+    `node ${process.version}, ${availableParallelism()} CPUs`
+  );
 }
 
 /** Things to stop at the end, last opened first, also after a failure. */

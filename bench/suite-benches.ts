@@ -39,6 +39,11 @@ const ms = (label: string, key: string): Headline => ({
   key,
   format: 'ms',
 });
+const micros = (label: string, key: string): Headline => ({
+  label,
+  key,
+  format: 'us',
+});
 
 export const BENCHES: readonly SuiteBench[] = [
   {
@@ -75,6 +80,35 @@ export const BENCHES: readonly SuiteBench[] = [
         key: 'bullmq_redis_commands_per_msg',
         format: 'count',
       },
+    ],
+  },
+  {
+    name: 'ceiling',
+    title: "The ceiling: redis-benchmark's minimal command sequence",
+    covers:
+      'The plain Redis commands of one message life with redis-benchmark, ' +
+      'unpipelined and pipelined, beside the Redis CPU per message of ' +
+      "Sluice's engine and of the minimal Lua queue, on one Redis",
+    needsBuild: false,
+    headlines: [
+      micros(
+        'minimal sequence, pipeline of 10, Redis CPU µs/msg',
+        'minimal_sequence_p10_redis_cpu_us_per_msg',
+      ),
+      micros(
+        'minimal sequence, unpipelined, Redis CPU µs/msg',
+        'minimal_sequence_p1_redis_cpu_us_per_msg',
+      ),
+      micros(
+        'minimal Lua queue, Redis CPU µs/msg',
+        'minimal_lua_redis_cpu_us_per_msg',
+      ),
+      micros('Sluice engine, Redis CPU µs/msg', 'sluice_redis_cpu_us_per_msg'),
+      ratio(
+        'Sluice / minimal sequence (pipelined), Redis CPU',
+        'sluice_vs_minimal_sequence',
+      ),
+      ratio('Sluice / minimal Lua queue, Redis CPU', 'sluice_vs_minimal_lua'),
     ],
   },
   {
