@@ -23,6 +23,30 @@ export function positiveInteger(name: string, raw: string): number {
   return value;
 }
 
+/** A comma-separated option, each item parsed. */
+export function listOf<T>(
+  name: string,
+  raw: string,
+  parse: (item: string) => T,
+): T[] {
+  const items = raw.split(',').map((item) => parse(item.trim()));
+  if (items.length === 0) {
+    throw new Error(`--${name} needs at least one value`);
+  }
+  return items;
+}
+
+/** A parser of one option item that must be one of `names`. */
+export function oneOf<T extends string>(kind: string, names: readonly T[]) {
+  return (raw: string): T => {
+    const found = names.find((name) => name === raw);
+    if (!found) {
+      throw new Error(`unknown ${kind} "${raw}": one of ${names.join(', ')}`);
+    }
+    return found;
+  };
+}
+
 /** The options every benchmark takes, beside its own. */
 export const COMMON_OPTIONS = {
   concurrency: { type: 'string', default: '10' },
