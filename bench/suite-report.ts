@@ -51,7 +51,6 @@ const CHART_ALT =
 export const NOT_YET_MEASURED: readonly string[] = [
   'the redis-benchmark ceiling as a suite workload of its own (bench:engine ' +
     'reports the EVALSHA ceiling)',
-  'scale: 10k, 100k and 1M messages queued, 1,000 queues',
 ];
 
 const FORMATS: Record<FigureFormat, (value: number) => string> = {
