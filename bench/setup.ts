@@ -23,17 +23,19 @@ export function positiveInteger(name: string, raw: string): number {
   return value;
 }
 
-/** A comma-separated option, each item parsed. */
+/** A comma-separated option, each item parsed; an empty item is an error. */
 export function listOf<T>(
   name: string,
   raw: string,
   parse: (item: string) => T,
 ): T[] {
-  const items = raw.split(',').map((item) => parse(item.trim()));
-  if (items.length === 0) {
-    throw new Error(`--${name} needs at least one value`);
-  }
-  return items;
+  return raw.split(',').map((item) => {
+    const value = item.trim();
+    if (value === '') {
+      throw new Error(`--${name}: an empty item in "${raw}"`);
+    }
+    return parse(value);
+  });
 }
 
 /** A parser of one option item that must be one of `names`. */
