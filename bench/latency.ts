@@ -33,8 +33,10 @@ import type { Closers } from './setup';
 import {
   benchRun,
   COMMON_OPTIONS,
+  listOf,
   log,
   machine,
+  oneOf,
   openAdmin,
   positiveInteger,
   redisVersion,
@@ -77,26 +79,6 @@ const SETTLE_MS = 200;
 /** Untimed, once per system: connections, scripts and JIT warmed up. */
 const WARM_UP: PacedLimits = { rate: 1000, total: 200, durationMs: 1000 };
 
-function listOf<T>(name: string, raw: string, parse: (item: string) => T) {
-  return raw.split(',').map((item) => {
-    const value = item.trim();
-    if (value === '') {
-      throw new Error(`--${name}: an empty item in "${raw}"`);
-    }
-    return parse(value);
-  });
-}
-
-function systemName(raw: string): LatencySystemName {
-  const found = LATENCY_SYSTEMS.find((system) => system === raw);
-  if (!found) {
-    throw new Error(
-      `unknown system "${raw}": one of ${LATENCY_SYSTEMS.join(', ')}`,
-    );
-  }
-  return found;
-}
-
 function parseOptions(): Options | undefined {
   const { values } = parseArgs({
     options: {
@@ -118,7 +100,11 @@ function parseOptions(): Options | undefined {
     seconds: sized('seconds', values.seconds),
     maxMessages: sized('max-messages', values['max-messages']),
     concurrency: positiveInteger('concurrency', values.concurrency),
-    systems: listOf('systems', values.systems, systemName),
+    systems: listOf(
+      'systems',
+      values.systems,
+      oneOf('system', LATENCY_SYSTEMS),
+    ),
     json: values.json,
   };
 }

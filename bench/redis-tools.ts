@@ -188,3 +188,16 @@ export function commandstats(info: string): Cost[] {
     }),
   );
 }
+
+/**
+ * Bytes Redis has allocated (INFO memory `used_memory`): data, the per-key
+ * overhead of its main dictionary and client buffers alike, so a system that
+ * keeps a key per message pays for it here.
+ */
+export async function usedMemoryBytes(admin: Redis): Promise<number> {
+  const match = /^used_memory:(\d+)/m.exec(await admin.info('memory'));
+  if (!match) {
+    throw new Error('INFO memory shows no used_memory');
+  }
+  return Number(match[1]);
+}

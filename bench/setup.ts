@@ -24,6 +24,32 @@ export function positiveInteger(name: string, raw: string): number {
   return value;
 }
 
+/** A comma-separated option, each item parsed; an empty item is an error. */
+export function listOf<T>(
+  name: string,
+  raw: string,
+  parse: (item: string) => T,
+): T[] {
+  return raw.split(',').map((item) => {
+    const value = item.trim();
+    if (value === '') {
+      throw new Error(`--${name}: an empty item in "${raw}"`);
+    }
+    return parse(value);
+  });
+}
+
+/** A parser of one option item that must be one of `names`. */
+export function oneOf<T extends string>(kind: string, names: readonly T[]) {
+  return (raw: string): T => {
+    const found = names.find((name) => name === raw);
+    if (!found) {
+      throw new Error(`unknown ${kind} "${raw}": one of ${names.join(', ')}`);
+    }
+    return found;
+  };
+}
+
 /** The options every benchmark takes, beside its own. */
 export const COMMON_OPTIONS = {
   concurrency: { type: 'string', default: '10' },

@@ -34,6 +34,11 @@ const ratio = (label: string, key: string): Headline => ({
   key,
   format: 'ratio',
 });
+const count = (label: string, key: string): Headline => ({
+  label,
+  key,
+  format: 'count',
+});
 const ms = (label: string, key: string): Headline => ({
   label,
   key,
@@ -233,6 +238,78 @@ export const BENCHES: readonly SuiteBench[] = [
         ms(`${label} 10,000 msg/s p99, ms`, `${system}_10000_p99_ms`),
       ];
     }),
+  },
+  {
+    name: 'scale',
+    title: 'Scale: 10k, 100k and 1M messages queued, 1,000 queues',
+    covers:
+      'Sluice engine (packages/core) with deep backlogs (fill, a cycle on ' +
+      'the backlog, drain, Redis memory per message) beside BullMQ, RSMQ ' +
+      'and bee-queue, and many queues active at once',
+    needsBuild: false,
+    headlines: [
+      rate(
+        'Sluice drain of a 10k backlog, msg/s',
+        'sluice_10000_drain_msgs_per_s',
+      ),
+      rate(
+        'Sluice fill of a 1M backlog, msg/s',
+        'sluice_1000000_fill_msgs_per_s',
+      ),
+      rate(
+        'Sluice drain of a 1M backlog, msg/s',
+        'sluice_1000000_drain_msgs_per_s',
+      ),
+      rate(
+        'Sluice full cycle on a 1M backlog, msg/s',
+        'sluice_1000000_cycle_msgs_per_s',
+      ),
+      ...['bullmq', 'rsmq', 'bee_queue'].map((peer) =>
+        rate(
+          `${peer.replace('_', '-')} drain of a 100k backlog, msg/s`,
+          `${peer}_100000_drain_msgs_per_s`,
+        ),
+      ),
+      ratio(
+        'Sluice drain, CPU per message 1M / 10k',
+        'sluice_1000000_vs_10000_drain_cost_ratio',
+      ),
+      ratio(
+        'Sluice cycle, CPU per message 1M / 10k',
+        'sluice_1000000_vs_10000_cycle_cost_ratio',
+      ),
+      ratio(
+        'Sluice fill, CPU per message 1M / 10k',
+        'sluice_1000000_vs_10000_fill_cost_ratio',
+      ),
+      count(
+        'Sluice Redis bytes per message, 10k',
+        'sluice_10000_bytes_per_msg',
+      ),
+      count(
+        'Sluice Redis bytes per message, 1M',
+        'sluice_1000000_bytes_per_msg',
+      ),
+      ...['bullmq', 'rsmq', 'bee_queue'].map((peer) =>
+        count(
+          `${peer.replace('_', '-')} Redis bytes per message, 100k`,
+          `${peer}_100000_bytes_per_msg`,
+        ),
+      ),
+      rate('one queue, the same loops, msg/s', 'queues_one_msgs_per_s'),
+      // --quick runs 100 queues, a full run 1,000: one set is present.
+      ...[1000, 100].flatMap((queues) => [
+        rate(
+          `${queues} queues round-robin, msg/s`,
+          `queues_${queues}_msgs_per_s`,
+        ),
+        ratio(`${queues} queues / one queue`, `queues_${queues}_vs_one`),
+        count(
+          `Redis bytes per empty queue (${queues} queues)`,
+          `queues_${queues}_bytes_per_queue`,
+        ),
+      ]),
+    ],
   },
   {
     name: 'metrics',

@@ -14,9 +14,11 @@ import { RsmqPeer } from './rsmq-peer';
 import {
   COMMON_OPTIONS,
   Closers,
+  listOf,
   log,
   machine,
   medians,
+  oneOf,
   openAdmin,
   positiveInteger,
   redisVersion,
@@ -69,22 +71,6 @@ const SIZES = {
   runs: { full: '3', quick: '1' },
 } as const;
 
-function listOf<T>(name: string, raw: string, parse: (item: string) => T) {
-  const items = raw.split(',').map((item) => parse(item.trim()));
-  if (items.length === 0) {
-    throw new Error(`--${name} needs at least one value`);
-  }
-  return items;
-}
-
-function systemName(raw: string): SystemName {
-  const found = SYSTEMS.find((system) => system === raw);
-  if (!found) {
-    throw new Error(`unknown system "${raw}": one of ${SYSTEMS.join(', ')}`);
-  }
-  return found;
-}
-
 function parseOptions(): Options | undefined {
   const { values } = parseArgs({
     options: {
@@ -108,7 +94,7 @@ function parseOptions(): Options | undefined {
       positiveInteger('concurrency', item),
     ),
     runs: sized('runs', values.runs),
-    systems: listOf('systems', values.systems, systemName),
+    systems: listOf('systems', values.systems, oneOf('system', SYSTEMS)),
     brokerCpuProf: values['broker-cpu-prof'],
     json: values.json,
   };

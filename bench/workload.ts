@@ -110,7 +110,7 @@ const sendStep =
     return size;
   };
 
-function expectAll(phase: string, done: number, total: number): void {
+export function expectAll(phase: string, done: number, total: number): void {
   if (done !== total) {
     // A short phase would leave messages behind and skew the next one.
     throw new Error(`${phase} moved ${done} of ${total} messages`);

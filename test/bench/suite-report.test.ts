@@ -125,10 +125,18 @@ describe('the suite report', () => {
     expect(report).toContain('Error: redis-server not found');
   });
 
-  it('says what was skipped and what is not measured yet', () => {
+  it('says what was skipped', () => {
     expect(report).toContain('Not run: left out of --quick.');
-    expect(report).toContain('## Not measured yet');
-    expect(report).toContain('bee-queue');
+  });
+
+  it('lists every target of the run in one table', () => {
+    expect(report).toContain('## Targets');
+    expect(report).toMatch(
+      /\| \[http\]\(#[^)]+\) \| `target_vs_bullmq_met` \| \*\*MISS\*\* \|/,
+    );
+    expect(report).toMatch(
+      /\| \[http\]\(#[^)]+\) \| `target_p99_met` \| PASS \|/,
+    );
   });
 
   it('links each summary row to its section', () => {
