@@ -152,7 +152,7 @@ function throughputPanel(rows: readonly ThroughputRow[]) {
 
 function latencyPanel(rows: readonly LatencyRow[]) {
   return {
-    title: 'Latency, ms (send or publish → receive)',
+    title: 'Latency, ms (send or publish → receive), symmetric log scale',
     data: { values: rows },
     width: WIDTH,
     encoding: {
@@ -164,7 +164,14 @@ function latencyPanel(rows: readonly LatencyRow[]) {
         axis: { labelLimit: LABEL_LIMIT },
       },
       yOffset: { field: 'percentile' },
-      x: { field: 'ms', type: 'quantitative', title: 'ms' },
+      // p50s of a millisecond beside queueing of seconds: only a log-like
+      // scale shows both; symlog, unlike log, has a place for the bars' 0.
+      x: {
+        field: 'ms',
+        type: 'quantitative',
+        title: 'ms (symmetric log scale)',
+        scale: { type: 'symlog' },
+      },
     },
     layer: [
       {
