@@ -1,4 +1,4 @@
-import type { Request } from 'express';
+import type { IncomingMessage } from 'node:http';
 import { detect } from '../src/protocol/detect';
 import { refusal } from './refusal';
 
@@ -7,12 +7,17 @@ function request(
   body: string,
   headers: Record<string, string> = {},
   url = '/',
-): [Request, Buffer] {
+): [IncomingMessage, Buffer] {
   const req = {
-    originalUrl: url,
-    get: (name: string) => headers[name.toLowerCase()],
+    url,
+    headers: Object.fromEntries(
+      Object.entries(headers).map(([name, value]) => [
+        name.toLowerCase(),
+        value,
+      ]),
+    ),
   };
-  return [req as unknown as Request, Buffer.from(body)];
+  return [req as unknown as IncomingMessage, Buffer.from(body)];
 }
 
 test('X-Amz-Target AmazonSQS.<Op> is SQS JSON', () => {

@@ -1,4 +1,5 @@
-import type { Request } from 'express';
+import type { IncomingMessage } from 'node:http';
+import { header } from '../request-header';
 import { BrokerError } from '../errors';
 
 /**
@@ -64,9 +65,9 @@ function parseJson(raw: Buffer): unknown {
 }
 
 /** Form fields from the query string and the body (body wins), `+` as space. */
-function formParams(req: Request, raw: Buffer): Map<string, string> {
+function formParams(req: IncomingMessage, raw: Buffer): Map<string, string> {
   const params = new Map<string, string>();
-  const query = req.originalUrl.split('?')[1];
+  const query = (req.url ?? '').split('?')[1];
   for (const source of [query ?? '', raw.toString('utf8')]) {
     for (const [key, value] of new URLSearchParams(source)) {
       params.set(key, value);
@@ -75,8 +76,8 @@ function formParams(req: Request, raw: Buffer): Map<string, string> {
   return params;
 }
 
-export function detect(req: Request, raw: Buffer): Detected {
-  const target = req.get('x-amz-target');
+export function detect(req: IncomingMessage, raw: Buffer): Detected {
+  const target = header(req, 'x-amz-target');
   if (target !== undefined) {
     const match = JSON_TARGET.exec(target);
     if (!match) {

@@ -1,4 +1,4 @@
-import type { Response } from 'express';
+import type { ServerResponse } from 'node:http';
 import type { Operation } from '../shapes';
 import type { RenderedError } from '../wire-errors';
 import type { Service, Wire } from './detect';
@@ -20,12 +20,9 @@ const XML_DIALECTS: Readonly<Record<Service, XmlDialect>> = {
   sns: SNS_XML,
 };
 
-/**
- * Writes the answer directly: express's `send` would look up MIME types and
- * re-encode the body on every request, the broker's hottest path.
- */
+/** Writes the whole answer at once: status, type, length and body. */
 function write(
-  res: Response,
+  res: ServerResponse,
   status: number,
   type: string,
   body: string,
@@ -38,27 +35,27 @@ function write(
 
 /** Writes a result in the service and protocol the request came in. */
 export function sendResult(
-  res: Response,
+  res: ServerResponse,
   wire: Wire,
   operation: Operation,
   output: Output,
   requestId: string,
 ): void {
-  res.status(200);
   if (wire.protocol === 'json') {
-    res.type(JSON_TYPE).send(encodeJson(output));
+    write(res, 200, JSON_TYPE, encodeJson(output));
   } else {
-    res
-      .type('text/xml')
-      .send(
-        encodeXml(XML_DIALECTS[wire.service], operation, output, requestId),
-      );
+    write(
+      res,
+      200,
+      XML_TYPE,
+      encodeXml(XML_DIALECTS[wire.service], operation, output, requestId),
+    );
   }
 }
 
 /** Writes an error in the service and protocol the request came in. */
 export function sendError(
-  res: Response,
+  res: ServerResponse,
   wire: Wire,
   error: RenderedError,
   requestId: string,
