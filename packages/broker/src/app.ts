@@ -143,11 +143,21 @@ export function createApp(options: AppOptions): RequestListener {
   app.use((req, res) => api(req, res));
 
   return (req, res) => {
-    if (req.method === 'POST') {
-      void api(req, res);
-    } else {
+    if (req.method !== 'POST') {
       app(req, res);
+      return;
     }
+    // The handler answers its own errors; this only guards against one in
+    // answering (express did so for the handler before), never a dead process.
+    api(req, res).catch((error: unknown) => {
+      logger.error({ err: error }, 'answering a request failed');
+      if (res.headersSent) {
+        res.destroy();
+      } else {
+        res.statusCode = 500;
+        res.end();
+      }
+    });
   };
 }
 
