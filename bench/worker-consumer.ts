@@ -67,8 +67,9 @@ export class CountingTransport implements Transport {
  * The worker SDK's Consumer on `transport`, all its options at their
  * defaults (batches of 10, prefetch 10, long polls of 20 s) but the
  * concurrency, ready to drain `total` messages. Closing it stops the
- * consumer, checks that exactly the backlog was acknowledged, then runs
- * `afterStop` (the system's own checks and cleanup).
+ * consumer, checks that exactly the backlog was acknowledged (at least,
+ * with `redeliveries`), then runs `afterStop` (the system's own checks and
+ * cleanup).
  */
 export function consumerDrain(
   name: SystemName,
@@ -76,6 +77,7 @@ export function consumerDrain(
   total: number,
   concurrency: number,
   afterStop: () => Promise<void>,
+  redeliveries = false,
 ): Drain {
   const countdown = new Countdown(total);
   const consumer = new Consumer({
@@ -94,7 +96,7 @@ export function consumerDrain(
     close: async () => {
       await consumer.stop();
       transport.countdown = undefined;
-      expectDrained(name, countdown.acknowledged, total);
+      expectDrained(name, countdown.acknowledged, total, redeliveries);
       await afterStop();
     },
   };

@@ -36,10 +36,19 @@ export class MotoSystem implements BacklogSystem {
       new HttpTransport({ queueUrl, sqs: this.sdk.client }),
     );
     return Promise.resolve(
-      consumerDrain(this.name, transport, total, concurrency, async () => {
-        transport.close();
-        await this.sdk.deleteQueue(queueUrl);
-      }),
+      consumerDrain(
+        this.name,
+        transport,
+        total,
+        concurrency,
+        async () => {
+          transport.close();
+          await this.sdk.deleteQueue(queueUrl);
+        },
+        // moto_server hands a message out again now and then within a
+        // drain (seen in a full run: 1,001 of 1,000); SQS allows that.
+        true,
+      ),
     );
   }
 
