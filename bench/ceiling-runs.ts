@@ -6,14 +6,9 @@ import {
   type BenchmarkLoad,
 } from './redis-tools';
 import { redisUsageDuring, usecOf } from './redis-usage';
+import { withDeadline } from './deadline';
 import { throughputTimeoutMs } from './http-workload';
-import {
-  beforeDeadline,
-  cycleStep,
-  perSecond,
-  runBatches,
-  type BatchQueue,
-} from './workload';
+import { cycleStep, perSecond, runBatches, type BatchQueue } from './workload';
 
 /** What one redis-benchmark command line cost Redis per call. */
 export interface CallCost {
@@ -73,7 +68,7 @@ export async function runCycle(
   messages: number,
   concurrency: number,
 ): Promise<number> {
-  const done = await beforeDeadline(
+  const done = await withDeadline(
     runBatches(messages, concurrency, cycleStep(queue)),
     throughputTimeoutMs(messages),
     `the cycle of ${messages} messages`,

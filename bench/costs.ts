@@ -77,16 +77,20 @@ export function costsBetween(
   return costs;
 }
 
-/** Runs `work`, which moves `messages` messages, and tells their costs. */
+/**
+ * Runs `work`, which moves `messages` messages (or as many as its result
+ * tells, where only the run knows), and tells their costs.
+ */
 export async function measureCosts<T>(
   meters: CostMeters,
-  messages: number,
+  messages: number | ((result: T) => number),
   work: () => Promise<T>,
 ): Promise<{ result: T; costs: MessageCosts }> {
   const before = await read(meters);
   const result = await work();
   const after = await read(meters);
-  return { result, costs: costsBetween(before, after, messages) };
+  const moved = typeof messages === 'number' ? messages : messages(result);
+  return { result, costs: costsBetween(before, after, moved) };
 }
 
 /** The costs under their JSON names, `<system>_<name>`. */

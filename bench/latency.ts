@@ -1,7 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import type { Redis } from 'ioredis';
-import { cpuDuring, processCpuMs } from './cpu';
+import { measureCosts } from './costs';
+import { processCpuMs } from './cpu';
 import { withDeadline } from './deadline';
 import { EngineApi } from './engine-api';
 import {
@@ -28,7 +29,6 @@ import {
   sluiceRedisLatency,
   type LatencySystem,
 } from './latency-systems';
-import { commandsProcessed, redisCpuMs } from './redis-tools';
 import type { Closers } from './setup';
 import {
   benchRun,
@@ -138,35 +138,33 @@ class LatencyBench {
       recorder,
       this.options.concurrency,
     );
+    let achievedRate = NaN;
     try {
       await sleep(SETTLE_MS);
-      const commandsBefore = await commandsProcessed(this.admin);
-      const { result: paced, cpuMs } = await cpuDuring(
+      const { costs } = await measureCosts(
         {
           client: processCpuMs,
-          redis: () => redisCpuMs(this.admin),
+          redis: this.admin,
           broker: () => system.brokerCpuMs(),
         },
+        () => recorder.summary().messages,
         async () => {
           const sent = await pacedSendsFor(run, limits, (sentAt) =>
             lane.send(stamp(sentAt)),
           );
           await recorder.waitFor(sent.sent);
-          return sent;
+          achievedRate = sent.rate;
         },
       );
-      const commands = (await commandsProcessed(this.admin)) - commandsBefore;
-      const arrived = recorder.summary();
-      const perMessage = (value: number) => value / arrived.messages;
       return {
         system: system.name,
         rate: limits.rate,
-        achievedRate: paced.rate,
-        ...arrived,
-        clientCpuUsPerMsg: perMessage(cpuMs.client * 1000),
-        redisCpuUsPerMsg: perMessage(cpuMs.redis * 1000),
-        brokerCpuUsPerMsg: perMessage(cpuMs.broker * 1000),
-        redisCommandsPerMsg: perMessage(commands),
+        achievedRate,
+        ...recorder.summary(),
+        clientCpuUsPerMsg: costs.client_cpu_us_per_msg!,
+        redisCpuUsPerMsg: costs.redis_cpu_us_per_msg!,
+        brokerCpuUsPerMsg: costs.broker_cpu_us_per_msg!,
+        redisCommandsPerMsg: costs.redis_commands_per_msg!,
       };
     } finally {
       await withDeadline(lane.close(), CLOSE_MS, `${system.name}: close`);

@@ -22,7 +22,7 @@ export function commandsProcessedOf(info: string): number {
 }
 
 /** Every command Redis ran so far, the ones scripts call included. */
-export async function commandsProcessed(admin: Redis): Promise<number> {
+async function commandsProcessed(admin: Redis): Promise<number> {
   return commandsProcessedOf(await admin.info('stats'));
 }
 

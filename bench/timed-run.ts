@@ -1,8 +1,9 @@
 import type { Redis } from 'ioredis';
 import type { Drain } from './backlog';
-import { cpuDuring, processCpuMs } from './cpu';
+import { measureCosts } from './costs';
+import { processCpuMs } from './cpu';
 import { deadlineMs, withDeadline } from './deadline';
-import { countCommands, redisCpuMs, type CommandCounts } from './redis-tools';
+import { countCommands, type CommandCounts } from './redis-tools';
 
 /**
  * Work of `total` messages set up and connected, not started: `run` is what
@@ -40,8 +41,9 @@ export async function timeRun(
   total: number,
   prepared: PreparedRun,
 ): Promise<RunCost> {
-  const { result: ms, cpuMs } = await cpuDuring(
-    { client: processCpuMs, redis: () => redisCpuMs(admin) },
+  const { result: ms, costs } = await measureCosts(
+    { client: processCpuMs, redis: admin },
+    total,
     async () => {
       const started = performance.now();
       await runBounded(what, total, prepared);
@@ -51,8 +53,8 @@ export async function timeRun(
   await prepared.close();
   return {
     msgsPerS: (total * 1000) / ms,
-    clientCpuUsPerMsg: (cpuMs.client * 1000) / total,
-    redisCpuUsPerMsg: (cpuMs.redis * 1000) / total,
+    clientCpuUsPerMsg: costs.client_cpu_us_per_msg!,
+    redisCpuUsPerMsg: costs.redis_cpu_us_per_msg!,
   };
 }
 

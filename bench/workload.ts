@@ -58,26 +58,6 @@ export async function runBatches(
   return done;
 }
 
-/** `work`, or a failure naming `what` once `ms` have passed without it. */
-export async function beforeDeadline<T>(
-  work: Promise<T>,
-  ms: number,
-  what: string,
-): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const expired = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new Error(`${what} took more than ${ms / 1000} s`)),
-      ms,
-    );
-  });
-  try {
-    return await Promise.race([work, expired]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
 /** Times `work`, which resolves with how many messages it moved. */
 export async function perSecond(work: () => Promise<number>): Promise<number> {
   const started = performance.now();

@@ -1,4 +1,3 @@
-import { beforeDeadline } from '../../bench/workload';
 import { withSums } from '../../bench/ceiling-report';
 import {
   COMMANDS_PER_MESSAGE,
@@ -105,16 +104,5 @@ describe('the sums and the ratios', () => {
     expect(figures.minimal_sequence_p10_exec_us_per_msg).toBe(7);
     expect(figures.sluice_vs_minimal_sequence).toBeCloseTo(30 / 14);
     expect(figures.sluice_vs_minimal_lua).toBe(3);
-  });
-});
-
-describe('a deadline on a workload', () => {
-  it('passes the result on, or fails naming what was stuck', async () => {
-    await expect(beforeDeadline(Promise.resolve(3), 1000, 'x')).resolves.toBe(
-      3,
-    );
-    await expect(
-      beforeDeadline(new Promise(() => undefined), 10, 'the cycle'),
-    ).rejects.toThrow('the cycle took more than 0.01 s');
   });
 });
