@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import type { SQSClient } from '@aws-sdk/client-sqs';
 import {
   GetQueueAttributesCommand,
   ReceiveMessageCommand,
   SendMessageBatchCommand,
-  SQSClient,
 } from '@aws-sdk/client-sqs';
 import { Redis } from 'ioredis';
 import { useBroker } from '../support/broker';
@@ -22,16 +22,10 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 let sqs: SQSClient;
 let redis: Redis;
 beforeAll(() => {
-  sqs = new SQSClient({
-    endpoint: broker.endpoint,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-    maxAttempts: 1,
-  });
+  sqs = broker.sqs();
   redis = new Redis(broker.engine.redis.options);
 });
 afterAll(() => {
-  sqs.destroy();
   redis.disconnect();
 });
 

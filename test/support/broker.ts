@@ -57,7 +57,11 @@ export function sdkV3Failure(error: unknown): Required<SqsError> {
   };
 }
 
-function jsonCall(endpoint: string, clients: { destroy(): void }[]): SqsCall {
+/** An SDK v3 SQS client of the broker at `endpoint`, destroyed with the suite. */
+function sqsClient(
+  endpoint: string,
+  clients: { destroy(): void }[],
+): v3.SQSClient {
   const client = new v3.SQSClient({
     endpoint,
     region: 'us-east-1',
@@ -65,6 +69,11 @@ function jsonCall(endpoint: string, clients: { destroy(): void }[]): SqsCall {
     maxAttempts: 1,
   });
   clients.push(client);
+  return client;
+}
+
+function jsonCall(endpoint: string, clients: { destroy(): void }[]): SqsCall {
+  const client = sqsClient(endpoint, clients);
   type AnyCommand = Parameters<v3.SQSClient['send']>[0];
   const commands = v3 as unknown as Record<
     string,
@@ -192,6 +201,10 @@ export function useBroker(
     },
     get engine(): QueueEngine {
       return engine!;
+    },
+    /** An SDK v3 SQS client, destroyed when the suite ends. */
+    sqs(): v3.SQSClient {
+      return sqsClient(endpoint, clients);
     },
     sns(): SNSClient {
       const client = new SNSClient({

@@ -1,7 +1,8 @@
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import { GetQueueUrlCommand, SQSClient } from '@aws-sdk/client-sqs';
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import { GetQueueUrlCommand } from '@aws-sdk/client-sqs';
 import { useBroker } from '../../../test/support/broker';
 import { jsonCodec, DecodeError } from '../src/codec';
 import { Consumer, HandlerTimeoutError } from '../src/consumer';
@@ -44,14 +45,8 @@ async function waitFor(
 
 let sqs: SQSClient;
 beforeAll(() => {
-  sqs = new SQSClient({
-    endpoint: broker.endpoint,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-    maxAttempts: 1,
-  });
+  sqs = broker.sqs();
 });
-afterAll(() => sqs.destroy());
 
 async function createQueue(
   attributes: Record<string, string> = {},

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { GetQueueUrlCommand, SQSClient } from '@aws-sdk/client-sqs';
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import { GetQueueUrlCommand } from '@aws-sdk/client-sqs';
 import { useBroker } from '../../../test/support/broker';
 import { jsonCodec, stringCodec } from '../src/codec';
 import { Producer, type SendResult } from '../src/producer';
@@ -87,14 +88,8 @@ const TRANSPORTS = ['http', 'http-lean', 'redis'] as const;
 describe.each(TRANSPORTS)('Producer over %s', (kind) => {
   let sqs: SQSClient;
   beforeAll(() => {
-    sqs = new SQSClient({
-      endpoint: broker.endpoint,
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-      maxAttempts: 1,
-    });
+    sqs = broker.sqs();
   });
-  afterAll(() => sqs.destroy());
 
   /** How this transport reaches the queue, as a producer's options say it. */
   async function targetOf(name: string): Promise<TransportTarget> {
